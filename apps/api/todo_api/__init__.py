@@ -1,0 +1,3 @@
+"""Todo AI Chatbot API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,102 @@
+"""Task routes: /api/{user_id}/tasks, exactly as the contract fixes them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response
+
+from todo_api import crud
+from todo_api.api.deps import CurrentUser, SessionDep
+from todo_api.crud import SortField, SortOrder, StatusFilter, TaskNotFoundError
+from todo_api.models import TaskCompletion, TaskCreate, TaskPublic, TaskUpdate
+
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+
+# Ids are PostgreSQL `integer`s; a larger number can only be a mistake.
+TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Task id")]
+MAX_PAGE = 500
+
+
+def _not_found(exc: TaskNotFoundError) -> HTTPException:
+    return HTTPException(404, str(exc))
+
+
+@router.get("", response_model=list[TaskPublic], summary="List the user's tasks")
+async def list_tasks(
+    user_id: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    status: Annotated[StatusFilter, Query(description="Which tasks to return")] = "all",
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=r"^[^\x00]*$", description="Text in title or description"),
+    ] = None,
+    sort: Annotated[SortField, Query(description="Sort key")] = "created_at",
+    order: Annotated[SortOrder, Query(description="Sort direction")] = "asc",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size")] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")] = 0,
+) -> list[TaskPublic]:
+    # One row more than the page tells whether a next page exists, without a COUNT.
+    rows = await crud.list_tasks(
+        session, user_id, status=status, search=q, sort=sort, order=order,
+        limit=limit + 1, offset=offset,
+    )
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_url = request.url.include_query_params(offset=offset + limit, limit=limit)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return [TaskPublic.model_validate(row) for row in rows]
+
+
+@router.post("", status_code=201, response_model=TaskPublic, summary="Create a task")
+async def create_task(user_id: CurrentUser, session: SessionDep, body: TaskCreate) -> TaskPublic:
+    return TaskPublic.model_validate(await crud.create_task(session, user_id, body))
+
+
+@router.get("/{task_id}", response_model=TaskPublic, summary="Read one task")
+async def get_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId) -> TaskPublic:
+    try:
+        return TaskPublic.model_validate(await crud.get_task(session, user_id, task_id))
+    except TaskNotFoundError as exc:
+        raise _not_found(exc) from None
+
+
+@router.put("/{task_id}", response_model=TaskPublic, summary="Change a task's fields")
+async def update_task(
+    user_id: CurrentUser, session: SessionDep, task_id: TaskId, body: TaskUpdate
+) -> TaskPublic:
+    try:
+        return TaskPublic.model_validate(await crud.update_task(session, user_id, task_id, body))
+    except TaskNotFoundError as exc:
+        raise _not_found(exc) from None
+
+
+@router.delete("/{task_id}", status_code=204, summary="Delete a task")
+async def delete_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId) -> Response:
+    try:
+        await crud.delete_task(session, user_id, task_id)
+    except TaskNotFoundError as exc:
+        raise _not_found(exc) from None
+    return Response(status_code=204)
+
+
+@router.patch(
+    "/{task_id}/complete",
+    response_model=TaskPublic,
+    summary="Mark complete or pending; without a body, toggle",
+)
+async def complete_task(
+    user_id: CurrentUser,
+    session: SessionDep,
+    task_id: TaskId,
+    body: Annotated[TaskCompletion | None, Body()] = None,
+) -> TaskPublic:
+    completed = body.completed if body is not None else None
+    try:
+        return TaskPublic.model_validate(
+            await crud.set_completed(session, user_id, task_id, completed)
+        )
+    except TaskNotFoundError as exc:
+        raise _not_found(exc) from None

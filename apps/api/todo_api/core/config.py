@@ -1,0 +1,102 @@
+"""Settings: the one place that reads the environment (and a local .env file)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from todo_api.core.db_url import DatabaseUrls, normalise_database_url
+
+# Used only when APP_ENV=development and no secret is configured, so that a fresh clone
+# runs with no set-up. Production refuses it (see _check_production).
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-do-not-use-in-production"  # noqa: S105
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; the message names the variables to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    app_env: Literal["development", "test", "production"] = "development"
+    database_url: SecretStr | None = None
+    # Embedded SQLite database used when DATABASE_URL is unset.
+    sqlite_path: Path = Path(".data/todo.sqlite3")
+    jwt_secret: SecretStr | None = None
+    better_auth_secret: SecretStr | None = None
+
+    # Connection pool, per worker process (PostgreSQL only).
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_connect_timeout: int = Field(default=5, ge=1, le=120)
+
+    # Run migrations when the app starts; default: only in development.
+    auto_migrate: bool | None = None
+    # Requests with a larger body are refused with 413 before they reach a route.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        problems = []
+        if self.database_url is None or not self.database_url.get_secret_value().strip():
+            problems.append("DATABASE_URL is required when APP_ENV=production")
+        secret = self.token_secret_or_none
+        if secret is None:
+            problems.append("JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production")
+        elif len(secret.encode()) < MIN_SECRET_BYTES:
+            problems.append(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        elif secret == DEV_JWT_SECRET:
+            problems.append("JWT_SECRET is the development placeholder; set a real secret")
+        if problems:
+            raise ValueError("\n  ".join(problems))
+        return self
+
+    @property
+    def token_secret_or_none(self) -> str | None:
+        for value in (self.jwt_secret, self.better_auth_secret):
+            if value is not None and value.get_secret_value():
+                return value.get_secret_value()
+        return None
+
+    @property
+    def token_secret(self) -> str:
+        """Key for HS256 tokens: JWT_SECRET, else BETTER_AUTH_SECRET, else (dev) a placeholder."""
+        return self.token_secret_or_none or DEV_JWT_SECRET
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.auto_migrate if self.auto_migrate is not None else self.app_env == "development"
+
+    @cached_property
+    def database(self) -> DatabaseUrls:
+        raw = self.database_url.get_secret_value() if self.database_url else None
+        return normalise_database_url(raw, sqlite_path=self.sqlite_path)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation failures into a ConfigError that names variables."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors(include_url=False, include_input=False):
+        name = "_".join(str(p) for p in err["loc"]).upper()
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message}" if name else message)
+    return "invalid configuration:\n  " + "\n  ".join(lines)

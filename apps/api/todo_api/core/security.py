@@ -1,0 +1,64 @@
+"""Bearer tokens: HS256 JWTs whose `sub` is the user id.
+
+The web server mints them (short-lived) for each proxied call; developers mint them with
+`todo-api mint-token`. There is deliberately no HTTP endpoint that issues tokens.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+ALGORITHM = "HS256"
+# Tolerated clock difference between the minting server and this one.
+LEEWAY_SECONDS = 10
+MAX_SUBJECT_LENGTH = 128
+
+
+class InvalidTokenError(Exception):
+    """The token cannot be trusted; the message is safe to show the caller."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    expires_at: int
+
+
+def verify_token(token: str, secret: str) -> TokenClaims:
+    try:
+        # `algorithms` pins HS256: "none", RS256 and every other algorithm are refused.
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub"]},
+            leeway=LEEWAY_SECONDS,
+        )
+    except jwt.ExpiredSignatureError:
+        raise InvalidTokenError("token has expired") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise InvalidTokenError(f"token lacks the '{exc.claim}' claim") from None
+    except jwt.InvalidAlgorithmError:
+        raise InvalidTokenError("token algorithm is not allowed (HS256 only)") from None
+    except jwt.InvalidSignatureError:
+        raise InvalidTokenError("token signature is invalid") from None
+    except jwt.PyJWTError:
+        raise InvalidTokenError("token is malformed") from None
+    subject = claims["sub"]
+    if (
+        not isinstance(subject, str)
+        or not subject
+        or len(subject) > MAX_SUBJECT_LENGTH
+        or any(ord(c) < 32 for c in subject)
+    ):
+        raise InvalidTokenError("token subject is not a valid user id")
+    return TokenClaims(user_id=subject, expires_at=int(claims["exp"]))
+
+
+def mint_token(user_id: str, secret: str, *, ttl_seconds: int = 300, now: float | None = None) -> str:
+    issued = int(now if now is not None else time.time())
+    claims = {"sub": user_id, "iat": issued, "exp": issued + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)

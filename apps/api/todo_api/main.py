@@ -1,0 +1,49 @@
+"""The ASGI application. `create_app()` builds one from settings; uvicorn serves
+`todo_api.main:create_app` as a factory, so importing this module has no side effects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+
+from todo_api import __version__
+from todo_api.api.errors import register_error_handlers
+from todo_api.api.routes import health, tasks
+from todo_api.core.config import Settings, load_settings
+from todo_api.core.db import create_app_engine, session_factory
+from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from todo_api.core.migrate import upgrade_to_head
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.should_auto_migrate:
+            await anyio.to_thread.run_sync(upgrade_to_head, settings)
+        engine = create_app_engine(settings)
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Todo AI Chatbot API",
+        version=__version__,
+        summary="Tasks for signed-in users; bearer JWT (HS256) on every /api route.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(tasks.router)
+    register_error_handlers(app)
+    # Outermost first: the request id and log line cover everything, including 413s.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,126 @@
+"""Data model, layered as in the FastAPI full-stack template:
+TaskBase -> TaskCreate / TaskUpdate (API input) -> Task (table) -> TaskPublic (API output).
+Limits come from the contract: title 1-200 characters after trimming, description <= 1000.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, field_validator
+from sqlalchemy import Column, DateTime, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 1000
+USER_ID_MAX = 128
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: object) -> object:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+UTCDateTime = Annotated[
+    datetime,
+    BeforeValidator(_as_utc),
+    PlainSerializer(lambda v: v.astimezone(UTC).isoformat().replace("+00:00", "Z"), return_type=str),
+]
+
+
+def _no_control_chars(value: str | None) -> str | None:
+    # NUL cannot be stored by PostgreSQL; other C0 controls (except tab/newline) are noise.
+    if value is not None and any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _clean_title(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty or only whitespace")
+    if len(value) > TITLE_MAX:
+        raise ValueError(f"must be at most {TITLE_MAX} characters")
+    _no_control_chars(value)
+    return value
+
+
+def _clean_description(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > DESCRIPTION_MAX:
+        raise ValueError(f"must be at most {DESCRIPTION_MAX} characters")
+    _no_control_chars(value)
+    return value or None
+
+
+Title = Annotated[str, AfterValidator(_clean_title)]
+Description = Annotated[str | None, AfterValidator(_clean_description)]
+
+
+class TaskBase(SQLModel):
+    title: str = Field(max_length=TITLE_MAX)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
+
+
+class TaskCreate(SQLModel):
+    title: Title
+    description: Description = None
+
+
+class TaskUpdate(SQLModel):
+    """Every field optional; a field that is absent stays as it is."""
+
+    title: Title | None = None
+    description: Description = None
+    completed: bool | None = None
+
+    @field_validator("title", "completed", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Absent means "leave as is"; an explicit null is a mistake, not a request to clear.
+        if value is None:
+            raise ValueError("must not be null")
+        return value
+
+
+class TaskCompletion(SQLModel):
+    """Body of PATCH .../complete; without a body the endpoint toggles."""
+
+    completed: bool | None = None
+
+
+class Task(TaskBase, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_user_id_created_at", "user_id", "created_at"),
+        Index("ix_task_user_id_completed", "user_id", "completed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
+    title: str = Field(sa_column=Column(String(TITLE_MAX), nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    completed: bool = Field(default=False, nullable=False)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class TaskPublic(TaskBase):
+    id: int
+    user_id: str
+    completed: bool
+    created_at: UTCDateTime
+    updated_at: UTCDateTime
