@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))  # noqa: S104
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument(
-        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
         help="worker processes (env WEB_CONCURRENCY)",
     )
     serve.add_argument("--reload", action="store_true", help="restart on code changes (dev)")
@@ -81,8 +83,10 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
-    print(f"todo-api: configuration is valid (APP_ENV={settings.app_env}, "
-          f"database={settings.database.redacted})")
+    print(
+        f"todo-api: configuration is valid (APP_ENV={settings.app_env}, "
+        f"database={settings.database.redacted})"
+    )
     return 0
 
 
@@ -102,8 +106,9 @@ def _mint_token(settings: Settings, args: argparse.Namespace) -> int:
     from todo_api.core.security import mint_token
 
     if settings.token_secret_or_none is None:
-        print("todo-api: no JWT_SECRET set; using the development placeholder secret",
-              file=sys.stderr)
+        print(
+            "todo-api: no JWT_SECRET set; using the development placeholder secret", file=sys.stderr
+        )
     print(mint_token(args.user_id, settings.token_secret, ttl_seconds=args.ttl))
     return 0
 

@@ -3,7 +3,7 @@ assistant's tools). Every function acts for one user; another user's task is not
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import col, select
@@ -22,10 +22,11 @@ class TaskNotFoundError(LookupError):
         self.task_id = task_id
 
 
-def _sort_key(sort: SortField) -> ColumnElement[object]:
+def _sort_key(sort: SortField) -> ColumnElement[Any]:
     if sort == "title":
         return func.lower(col(Task.title))
-    return col(Task.updated_at) if sort == "updated_at" else col(Task.created_at)
+    column = Task.updated_at if sort == "updated_at" else Task.created_at
+    return cast("ColumnElement[Any]", column)
 
 
 async def list_tasks(

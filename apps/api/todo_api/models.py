@@ -31,7 +31,9 @@ def _as_utc(value: object) -> object:
 UTCDateTime = Annotated[
     datetime,
     BeforeValidator(_as_utc),
-    PlainSerializer(lambda v: v.astimezone(UTC).isoformat().replace("+00:00", "Z"), return_type=str),
+    PlainSerializer(
+        lambda v: v.astimezone(UTC).isoformat().replace("+00:00", "Z"), return_type=str
+    ),
 ]
 
 

@@ -54,7 +54,9 @@ class Settings(BaseSettings):
             problems.append("DATABASE_URL is required when APP_ENV=production")
         secret = self.token_secret_or_none
         if secret is None:
-            problems.append("JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production")
+            problems.append(
+                "JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production"
+            )
         elif len(secret.encode()) < MIN_SECRET_BYTES:
             problems.append(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         elif secret == DEV_JWT_SECRET:

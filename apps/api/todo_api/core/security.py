@@ -58,7 +58,9 @@ def verify_token(token: str, secret: str) -> TokenClaims:
     return TokenClaims(user_id=subject, expires_at=int(claims["exp"]))
 
 
-def mint_token(user_id: str, secret: str, *, ttl_seconds: int = 300, now: float | None = None) -> str:
+def mint_token(
+    user_id: str, secret: str, *, ttl_seconds: int = 300, now: float | None = None
+) -> str:
     issued = int(now if now is not None else time.time())
     claims = {"sub": user_id, "iat": issued, "exp": issued + ttl_seconds}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)

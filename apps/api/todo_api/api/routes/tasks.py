@@ -8,10 +8,11 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Respon
 
 from todo_api import crud
 from todo_api.api.deps import CurrentUser, SessionDep
+from todo_api.api.errors import AUTH_RESPONSES, NOT_FOUND_RESPONSES
 from todo_api.crud import SortField, SortOrder, StatusFilter, TaskNotFoundError
 from todo_api.models import TaskCompletion, TaskCreate, TaskPublic, TaskUpdate
 
-router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=AUTH_RESPONSES)
 
 # Ids are PostgreSQL `integer`s; a larger number can only be a mistake.
 TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Task id")]
@@ -40,8 +41,14 @@ async def list_tasks(
 ) -> list[TaskPublic]:
     # One row more than the page tells whether a next page exists, without a COUNT.
     rows = await crud.list_tasks(
-        session, user_id, status=status, search=q, sort=sort, order=order,
-        limit=limit + 1, offset=offset,
+        session,
+        user_id,
+        status=status,
+        search=q,
+        sort=sort,
+        order=order,
+        limit=limit + 1,
+        offset=offset,
     )
     if len(rows) > limit:
         rows = rows[:limit]
@@ -55,7 +62,9 @@ async def create_task(user_id: CurrentUser, session: SessionDep, body: TaskCreat
     return TaskPublic.model_validate(await crud.create_task(session, user_id, body))
 
 
-@router.get("/{task_id}", response_model=TaskPublic, summary="Read one task")
+@router.get(
+    "/{task_id}", response_model=TaskPublic, responses=NOT_FOUND_RESPONSES, summary="Read one task"
+)
 async def get_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId) -> TaskPublic:
     try:
         return TaskPublic.model_validate(await crud.get_task(session, user_id, task_id))
@@ -63,7 +72,12 @@ async def get_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId) -
         raise _not_found(exc) from None
 
 
-@router.put("/{task_id}", response_model=TaskPublic, summary="Change a task's fields")
+@router.put(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses=NOT_FOUND_RESPONSES,
+    summary="Change a task's fields",
+)
 async def update_task(
     user_id: CurrentUser, session: SessionDep, task_id: TaskId, body: TaskUpdate
 ) -> TaskPublic:
@@ -73,7 +87,9 @@ async def update_task(
         raise _not_found(exc) from None
 
 
-@router.delete("/{task_id}", status_code=204, summary="Delete a task")
+@router.delete(
+    "/{task_id}", status_code=204, responses=NOT_FOUND_RESPONSES, summary="Delete a task"
+)
 async def delete_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId) -> Response:
     try:
         await crud.delete_task(session, user_id, task_id)
@@ -85,6 +101,7 @@ async def delete_task(user_id: CurrentUser, session: SessionDep, task_id: TaskId
 @router.patch(
     "/{task_id}/complete",
     response_model=TaskPublic,
+    responses=NOT_FOUND_RESPONSES,
     summary="Mark complete or pending; without a body, toggle",
 )
 async def complete_task(

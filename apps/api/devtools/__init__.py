@@ -1,0 +1,1 @@
+"""Developer tools for the API: not shipped in the image."""
