@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, rmSync } fr
 import path from 'node:path';
 import { UV_VERSION, hasNodeModules, run, toolsBin, toolsDir, uvVersion, workspaceRoot } from './toolchain.mjs';
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`setup: ${message}`);
   process.exit(1);

@@ -90,10 +90,15 @@ def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+def render_openapi(settings: Settings) -> str:
+    """The OpenAPI document exactly as `openapi.json` holds it (stable key order)."""
     from todo_api.main import create_app
 
-    document = json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+    return json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+
+
+def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+    document = render_openapi(settings)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(document)
