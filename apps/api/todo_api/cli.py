@@ -56,9 +56,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from todo_api.core.logging import configure_logging
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level)  # for uvicorn's own messages in this process
     uvicorn.run(
-        "todo_api.main:create_app",
+        "todo_api.main:serve_app",
         factory=True,
         host=args.host,
         port=args.port,

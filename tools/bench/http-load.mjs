@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// A small closed-loop HTTP load generator: N connections, each sending its next request as
+// soon as the previous one answers, for a fixed time. Requests are drawn from a weighted
+// mix. Prints one JSON object: per-kind counts, errors and latency percentiles.
+//
+//   node tools/bench/http-load.mjs --plan plan.json
+//
+// plan.json: { "baseUrl": "...", "connections": 32, "seconds": 30, "warmupSeconds": 3,
+//   "users": [{ "id": "u1", "token": "...", "taskIds": [1, 2] }],
+//   "mix": { "list": 70, "create": 20, "update": 10 } }   kinds: list, create, update, health
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+/** @typedef {{ id: string, token: string, taskIds: number[] }} User */
+/** @typedef {{ method: string, path: string, headers: Record<string, string>, body?: string, user: User }} Req */
+
+const { values } = parseArgs({ options: { plan: { type: 'string' } } });
+if (!values.plan) {
+  console.error('usage: http-load.mjs --plan plan.json');
+  process.exit(2);
+}
+const plan = JSON.parse(readFileSync(values.plan, 'utf8'));
+const base = new URL(plan.baseUrl);
+const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections });
+
+/** @param {User} user @returns {Record<string, string>} */
+const authHeaders = (user) => ({ authorization: `Bearer ${user.token}`, 'content-type': 'application/json' });
+const pick = (/** @type {any[]} */ items) => items[Math.floor(Math.random() * items.length)];
+let serial = 0;
+
+/** @type {Record<string, (user: User) => Req>} */
+const kinds = {
+  health: (user) => ({ method: 'GET', path: '/healthz', headers: {}, user }),
+  list: (user) => ({ method: 'GET', path: `/api/${user.id}/tasks`, headers: authHeaders(user), user }),
+  create: (user) => ({
+    method: 'POST',
+    path: `/api/${user.id}/tasks`,
+    headers: authHeaders(user),
+    body: JSON.stringify({ title: `Load task ${serial++}`, description: 'created by the benchmark' }),
+    user,
+  }),
+  // Half toggle completion, half rename: the two write paths of an existing task.
+  update: (user) =>
+    Math.random() < 0.5
+      ? { method: 'PATCH', path: `/api/${user.id}/tasks/${pick(user.taskIds)}/complete`, headers: authHeaders(user), user }
+      : {
+          method: 'PUT',
+          path: `/api/${user.id}/tasks/${pick(user.taskIds)}`,
+          headers: authHeaders(user),
+          body: JSON.stringify({ title: `Renamed ${serial++}` }),
+          user,
+        },
+};
+
+const mix = Object.entries(plan.mix);
+const totalWeight = mix.reduce((sum, [, w]) => sum + Number(w), 0);
+function drawKind() {
+  let r = Math.random() * totalWeight;
+  for (const [kind, weight] of mix) {
+    r -= Number(weight);
+    if (r < 0) return kind;
+  }
+  return mix[mix.length - 1][0];
+}
+
+/** @param {Req} req @returns {Promise<number>} status */
+function send(req) {
+  return new Promise((resolve) => {
+    const r = http.request(
+      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: req.headers, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    r.on('error', () => resolve(0));
+    if (req.body) r.end(req.body);
+    else r.end();
+  });
+}
+
+/** @type {Record<string, { latencies: number[], errors: number, statuses: Record<string, number> }>} */
+const results = {};
+let recording = false;
+
+async function connection(/** @type {number} */ deadline) {
+  while (performance.now() < deadline) {
+    const kind = drawKind();
+    const req = kinds[kind](pick(plan.users));
+    const started = performance.now();
+    const status = await send(req);
+    const elapsed = performance.now() - started;
+    if (!recording) continue;
+    const bucket = (results[kind] ??= { latencies: [], errors: 0, statuses: {} });
+    bucket.latencies.push(elapsed);
+    bucket.statuses[status] = (bucket.statuses[status] ?? 0) + 1;
+    if (status === 0 || status >= 400) bucket.errors += 1;
+  }
+}
+
+/** @param {number[]} sorted @param {number} q */
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+/** @param {number[]} values */
+function summarise(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (/** @type {number} */ v) => Math.round(v * 100) / 100;
+  return {
+    count: sorted.length,
+    p50_ms: round(quantile(sorted, 0.5)),
+    p95_ms: round(quantile(sorted, 0.95)),
+    p99_ms: round(quantile(sorted, 0.99)),
+    max_ms: round(sorted[sorted.length - 1] ?? NaN),
+  };
+}
+
+const warmupEnd = performance.now() + (plan.warmupSeconds ?? 0) * 1000;
+const end = warmupEnd + plan.seconds * 1000;
+const workers = Array.from({ length: plan.connections }, () => connection(end));
+setTimeout(() => (recording = true), Math.max(0, warmupEnd - performance.now()));
+const measuredFrom = warmupEnd;
+await Promise.all(workers);
+const seconds = (performance.now() - measuredFrom) / 1000;
+agent.destroy();
+
+const all = Object.values(results).flatMap((r) => r.latencies);
+const errors = Object.values(results).reduce((n, r) => n + r.errors, 0);
+const output = {
+  connections: plan.connections,
+  seconds: Math.round(seconds * 10) / 10,
+  requests: all.length,
+  requests_per_second: Math.round(all.length / seconds),
+  errors,
+  overall: summarise(all),
+  by_kind: Object.fromEntries(
+    Object.entries(results).map(([kind, r]) => [kind, { ...summarise(r.latencies), errors: r.errors, statuses: r.statuses }]),
+  ),
+};
+console.log(JSON.stringify(output));
