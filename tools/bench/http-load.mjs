@@ -83,6 +83,7 @@ function send(req) {
 /** @type {Record<string, { latencies: number[], errors: number, statuses: Record<string, number> }>} */
 const results = {};
 let recording = false;
+let sent = 0; // including warm-up, for per-request server CPU
 
 async function connection(/** @type {number} */ deadline) {
   while (performance.now() < deadline) {
@@ -91,6 +92,7 @@ async function connection(/** @type {number} */ deadline) {
     const started = performance.now();
     const status = await send(req);
     const elapsed = performance.now() - started;
+    sent += 1;
     if (!recording) continue;
     const bucket = (results[kind] ??= { latencies: [], errors: 0, statuses: {} });
     bucket.latencies.push(elapsed);
@@ -129,6 +131,7 @@ const output = {
   connections: plan.connections,
   seconds: Math.round(seconds * 10) / 10,
   requests: all.length,
+  requests_including_warmup: sent,
   requests_per_second: Math.round(all.length / seconds),
   errors,
   overall: summarise(all),

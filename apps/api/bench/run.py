@@ -67,6 +67,7 @@ def main() -> None:
                 (
                     "healthz (baseline)",
                     load(
+                        server.process.pid,
                         server.base_url,
                         users,
                         {"health": 1},
@@ -80,7 +81,15 @@ def main() -> None:
                 runs.append(
                     (
                         f"mixed, {connections} connections",
-                        load(server.base_url, users, MIX, connections, args.seconds, tmp),
+                        load(
+                            server.process.pid,
+                            server.base_url,
+                            users,
+                            MIX,
+                            connections,
+                            args.seconds,
+                            tmp,
+                        ),
                     )
                 )
         log_lines = (Path(tmp) / "server.log").read_text().count('"msg":"request"')
@@ -120,7 +129,19 @@ def seed(base_url: str, secret: str, n_users: int, per_user: int) -> list[dict[s
     return users
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (uvicorn's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for p in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def load(
+    pid: int,
     base_url: str,
     users: list[dict[str, Any]],
     mix: dict[str, int],
@@ -138,6 +159,7 @@ def load(
         "mix": mix,
     }
     plan_path.write_text(json.dumps(plan))
+    cpu_before = tree_cpu_seconds(pid)
     out = subprocess.run(
         ["node", str(LOAD_TOOL), "--plan", str(plan_path)],
         capture_output=True,
@@ -146,26 +168,30 @@ def load(
         timeout=seconds + 120,
     )
     result: dict[str, Any] = json.loads(out.stdout)
+    cpu = tree_cpu_seconds(pid) - cpu_before
+    result["api_cpu_ms_per_request"] = round(
+        cpu * 1000 / max(1, result["requests_including_warmup"]), 2
+    )
     return result
 
 
 def render(runs: list[tuple[str, dict[str, Any]]], ctx: dict[str, Any]) -> str:
     baseline = runs[0][1]["overall"]["p95_ms"]
     lines = [
-        f"Measured {ctx['date']} on {ctx['cores']} cores ({ctx['machine']}); the load generator shares those cores.",
-        f"API: `todo-api serve`, APP_ENV=production, {ctx['workers']} uvicorn workers, pool {ctx['pool']} per worker, "
+        f"- Measured {ctx['date']} on {ctx['cores']} cores ({ctx['machine']}); the load generator shares those cores.",
+        f"- API: `todo-api serve`, APP_ENV=production, {ctx['workers']} uvicorn workers, pool {ctx['pool']} per worker, "
         f"JSON request logs on ({ctx['log_lines']} lines written). PostgreSQL: {ctx['postgres']}.",
-        f"Load: closed loop, {ctx['seconds']} s per run after a 3 s warm-up, {ctx['users']} users seeded with 10 tasks each; "
+        f"- Load: closed loop, {ctx['seconds']} s per run after a 3 s warm-up, {ctx['users']} users seeded with 10 tasks each; "
         "mix 70% list / 20% create / 10% update-or-complete.",
         "",
-        "| run | req/s | errors | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | req/s | errors | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 | API CPU ms / request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in runs:
         o = r["overall"]
         ratio = o["p95_ms"] / baseline if baseline else float("nan")
         lines.append(
-            f"| {name} | {r['requests_per_second']} | {r['errors']} | {o['p50_ms']} | {o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {ratio:.1f}x |"
+            f"| {name} | {r['requests_per_second']} | {r['errors']} | {o['p50_ms']} | {o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {ratio:.1f}x | {r['api_cpu_ms_per_request']} |"
         )
     lines += [
         "",
