@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 /** @typedef {{ id: string, token: string, taskIds: number[] }} User */
-/** @typedef {{ method: string, path: string, headers: Record<string, string>, body?: string, user: User }} Req */
+/** @typedef {{ kind: string, method: string, path: string, headers: Record<string, string>, body?: string, user: User }} Req */
 
 const { values } = parseArgs({ options: { plan: { type: 'string' } } });
 if (!values.plan) {
@@ -31,9 +31,10 @@ let serial = 0;
 
 /** @type {Record<string, (user: User) => Req>} */
 const kinds = {
-  health: (user) => ({ method: 'GET', path: '/healthz', headers: {}, user }),
-  list: (user) => ({ method: 'GET', path: `/api/${user.id}/tasks`, headers: authHeaders(user), user }),
+  health: (user) => ({ kind: 'health', method: 'GET', path: '/healthz', headers: {}, user }),
+  list: (user) => ({ kind: 'list', method: 'GET', path: `/api/${user.id}/tasks`, headers: authHeaders(user), user }),
   create: (user) => ({
+    kind: 'create',
     method: 'POST',
     path: `/api/${user.id}/tasks`,
     headers: authHeaders(user),
@@ -43,8 +44,9 @@ const kinds = {
   // Half toggle completion, half rename: the two write paths of an existing task.
   update: (user) =>
     Math.random() < 0.5
-      ? { method: 'PATCH', path: `/api/${user.id}/tasks/${pick(user.taskIds)}/complete`, headers: authHeaders(user), user }
+      ? { kind: 'update', method: 'PATCH', path: `/api/${user.id}/tasks/${pick(user.taskIds)}/complete`, headers: authHeaders(user), user }
       : {
+          kind: 'update',
           method: 'PUT',
           path: `/api/${user.id}/tasks/${pick(user.taskIds)}`,
           headers: authHeaders(user),
@@ -55,13 +57,18 @@ const kinds = {
 
 const mix = Object.entries(plan.mix);
 const totalWeight = mix.reduce((sum, [, w]) => sum + Number(w), 0);
+/** @returns {(user: User) => Req} */
 function drawKind() {
   let r = Math.random() * totalWeight;
+  let chosen = '';
   for (const [kind, weight] of mix) {
+    chosen = kind;
     r -= Number(weight);
-    if (r < 0) return kind;
+    if (r < 0) break;
   }
-  return mix[mix.length - 1][0];
+  const make = kinds[chosen];
+  if (!make) throw new Error(`unknown request kind in the plan's mix: ${chosen}`);
+  return make;
 }
 
 /** @param {Req} req @returns {Promise<number>} status */
@@ -87,8 +94,9 @@ let sent = 0; // including warm-up, for per-request server CPU
 
 async function connection(/** @type {number} */ deadline) {
   while (performance.now() < deadline) {
-    const kind = drawKind();
-    const req = kinds[kind](pick(plan.users));
+    const make = drawKind();
+    const req = make(pick(plan.users));
+    const kind = req.kind;
     const started = performance.now();
     const status = await send(req);
     const elapsed = performance.now() - started;

@@ -35,7 +35,7 @@ if (uvVersion() !== UV_VERSION) {
   const target = path.join(toolsDir, 'uv');
   rmSync(target, { recursive: true, force: true });
   const status = run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
-    '--no-warn-script-location', '--target', target, `uv==${UV_VERSION}`]);
+    '--no-warn-script-location', '--root-user-action=ignore', '--target', target, `uv==${UV_VERSION}`]);
   if (status !== 0) fail(`pip could not install uv ${UV_VERSION}; check that PyPI is reachable.`);
   mkdirSync(toolsBin, { recursive: true });
   const link = path.join(toolsBin, 'uv');

@@ -154,3 +154,17 @@ def test_jwt_secret_wins_over_better_auth_secret() -> None:
 def test_load_settings_raises_config_error() -> None:
     with pytest.raises(ConfigError, match="DB_POOL_SIZE"):
         load_settings(_env_file=None, db_pool_size=0)
+
+
+def test_serve_refuses_to_start_when_misconfigured(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "todo_api.cli", "serve", "--port", "1"],
+        cwd=tmp_path,
+        env={**_clean_env(APP_ENV="production"), "PYTHONPATH": str(API_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "DATABASE_URL is required" in result.stderr
