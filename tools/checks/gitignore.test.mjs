@@ -11,7 +11,7 @@ const ignored = (file) => spawnSync('git', ['check-ignore', '-q', '--no-index', 
 test('env files, local databases, tool and agent settings are ignored', () => {
   for (const file of [
     '.env', '.env.local', '.env.production', 'apps/api/.env',
-    'apps/api/.data/todo.sqlite3', 'todo.db',
+    'apps/api/.data/todo.sqlite3', 'todo.db', 'auth.sqlite', '.envrc',
     '.claude/settings.local.json', '.cursor/mcp.json', '.vscode/settings.json', '.idea/workspace.xml',
     'node_modules/x/index.js', '.venv/bin/python', '.tools/bin/uv', '.nx/cache/x',
     'server.key', 'tls.pem',

@@ -21,6 +21,12 @@ export const RULES = [
   ['Slack token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
   ['private key', /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/],
   ['JSON Web Token', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/],
+  // A value assigned to one of the project's own secret names, in env, shell or YAML form.
+  // Empty values, references ($X, ${X}, <placeholder>), constants and code variables pass.
+  [
+    'value for a secret variable',
+    /^\s*(?:export\s+)?(?:JWT_SECRET|BETTER_AUTH_SECRET|OPENAI_API_KEY|[A-Z_]*PASSWORD)\s*[=:]\s*["']?(?![$<{]|[A-Z_]+["']?,?\s*$|[a-z_][\w.]*[,)])[^\s"'#]{12,}/,
+  ],
   [
     'hosted database URL with a password',
     /\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?)(?:\+[a-z0-9]+)?:\/\/[^:/@\s]+:[^@\s]{6,}@[a-z0-9.-]*(?:neon\.tech|amazonaws\.com|azure\.com|supabase\.co|render\.com|railway\.app|herokuapp\.com|mongodb\.net)/i,

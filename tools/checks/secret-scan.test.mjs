@@ -20,6 +20,7 @@ const samples = {
   'Slack token': 'xox' + 'b-' + '1234567890-abcdef',
   'private key': '-----BEGIN ' + 'RSA PRIVATE' + ' KEY-----',
   'JSON Web Token': 'eyJ' + 'hbGciOiJIUzI1NiJ9' + '.eyJ' + 'zdWIiOiJ1c2VyIn0' + '.' + 's'.repeat(43),
+  'value for a secret variable': 'JWT_' + 'SECRET=' + 'q8Zr2'.repeat(8),
   'hosted database URL with a password':
     'DATABASE_URL=postgresql://' + 'neondb_owner:' + 'npg_Xyz12345' + '@ep-cool-1.eu-central-1.aws.neon.tech/neondb',
 };
@@ -36,10 +37,23 @@ test('placeholders and local URLs are not flagged', () => {
   const text = [
     'OPENAI_API_KEY=',
     'DATABASE_URL=postgresql://todo:todo@localhost:5432/todo',
-    'JWT_SECRET=change-me-to-32-random-bytes',
+    'JWT_SECRET=',
+    'JWT_SECRET=${JWT_SECRET}',
+    'BETTER_AUTH_SECRET: <generated>',
+    'POSTGRES_PASSWORD=$POSTGRES_PASSWORD',
+    'JWT_SECRET=DEV_JWT_SECRET',
+    '        JWT_SECRET=DEV_JWT_SECRET,',
+    '    run(JWT_SECRET=settings.jwt_secret)',
     'sk-short',
   ].join('\n');
   assert.deepEqual(scanText('.env.example', text), []);
+});
+
+test('secret variables with real-looking values are caught in every syntax', () => {
+  const value = 'x7Kq' + '9'.repeat(12);
+  for (const line of [`JWT_SECRET=${value}`, `export BETTER_AUTH_SECRET="${value}"`, `  POSTGRES_PASSWORD: ${value}`, `OPENAI_API_KEY='${value}'`]) {
+    assert.equal(scanText('x', line).length, 1, line);
+  }
 });
 
 test('a line marked `secret-scan: allow` is skipped', () => {

@@ -8,9 +8,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx2 as httpx
 
@@ -18,8 +19,10 @@ from devtools.postgres import free_port
 from todo_api.core.config import Settings
 from todo_api.core.security import mint_token
 
+T = TypeVar("T")
 API_ROOT = Path(__file__).resolve().parent.parent
-SECRET = "test-secret-that-is-long-enough-0123456789"
+# 64 bytes: long enough for HS512 too, so algorithm tests fail on the algorithm alone.
+SECRET = "test-secret-that-is-long-enough-for-every-hmac-0123456789abcdefg"
 
 
 def new_user() -> str:
@@ -105,6 +108,18 @@ def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterato
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def wait_for(probe: Callable[[], T], done: Callable[[T], bool], timeout: float = 10) -> T:
+    """Poll `probe` until `done` accepts its result; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if done(result):
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting; last result: {result!r}")
+        time.sleep(0.05)
 
 
 def wait_until_healthy(server: ServerProcess, timeout: float = 30) -> None:

@@ -4,6 +4,7 @@ start in production without what it needs, naming the variable and never the sec
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,59 @@ def test_serve_refuses_to_start_when_misconfigured(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "DATABASE_URL is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("postgresql://u:p@h:5x/d", "DATABASE_URL is not a valid URL"),
+        ("postgresql://user:p@ss@host/db", "percent-encode '@'"),
+        ("mysql://u:p@h/d", "DATABASE_URL scheme 'mysql' is not supported"),
+    ],
+)
+def test_bad_database_url_is_reported_at_load(tmp_path: Path, raw: str, message: str) -> None:
+    result = _check_config(tmp_path, DATABASE_URL=raw)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "p@ss" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("ssl", "mode"),
+    [("false", "disable"), ("0", "disable"), ("true", "require"), ("verify-full", "verify-full")],
+)
+def test_asyncpg_ssl_values_map_to_sslmode(ssl: str, mode: str) -> None:
+    urls = normalise_database_url(f"postgresql+asyncpg://u:p@h/d?ssl={ssl}", sqlite_path=SQLITE)
+    assert urls.sync_url.query == {"sslmode": mode}
+
+
+def test_short_better_auth_secret_is_named(tmp_path: Path) -> None:
+    result = _check_config(
+        tmp_path,
+        APP_ENV="production",
+        DATABASE_URL="postgresql://u:p@db/x",
+        BETTER_AUTH_SECRET="short",
+    )
+    assert result.returncode == 2
+    assert (
+        "BETTER_AUTH_SECRET (used because JWT_SECRET is unset) must be at least 32 bytes"
+        in result.stderr
+    )
+
+
+def test_whitespace_secret_is_refused(tmp_path: Path) -> None:
+    result = _check_config(
+        tmp_path, APP_ENV="production", DATABASE_URL="postgresql://u:p@db/x", JWT_SECRET=" " * 40
+    )
+    assert result.returncode == 2
+    assert "JWT_SECRET must be at least 32 bytes" in result.stderr
+
+
+def test_env_example_is_valid_with_every_setting_uncommented(tmp_path: Path) -> None:
+    example = (API_ROOT.parent.parent / ".env.example").read_text()
+    # "# NAME=value" lines are settings to uncomment; other comments are prose.
+    lines = [re.sub(r"^# (?=[A-Z_]+=)", "", line) for line in example.splitlines()]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    result = _check_config(tmp_path)
+    assert result.returncode == 0, result.stderr

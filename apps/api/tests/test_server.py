@@ -15,7 +15,7 @@ import psycopg
 
 from devtools.postgres import temporary_server
 from tests.conftest import PostgresDatabases
-from tests.support import auth, new_user, run_server, server_env
+from tests.support import auth, new_user, run_server, server_env, wait_for
 from todo_api.core.config import Settings
 from todo_api.core.migrate import upgrade_to_head
 
@@ -47,6 +47,31 @@ def test_concurrent_creates_lose_nothing(settings: Settings, tmp_path: Path) -> 
         assert sorted(titles) == sorted(expected)  # every create stored exactly once
 
 
+def test_concurrent_toggles_all_take_effect(settings: Settings, tmp_path: Path) -> None:
+    user = new_user()
+    with run_server(server_env(settings), tmp_path / "server.log", workers=2) as server:
+        base = f"{server.base_url}/api/{user}/tasks"
+        task = httpx.post(base, json={"title": "flip"}, headers=auth(user)).json()
+
+        def toggle(_: int) -> int:
+            return httpx.patch(
+                f"{base}/{task['id']}/complete", headers=auth(user), timeout=30
+            ).status_code
+
+        with ThreadPoolExecutor(16) as pool:
+            assert list(pool.map(toggle, range(21))) == [200] * 21
+        # 21 toggles from pending: completed, whatever the interleaving.
+        assert httpx.get(f"{base}/{task['id']}", headers=auth(user)).json()["completed"] is True
+
+
+def test_several_workers_in_development_migrate_once(tmp_path: Path) -> None:
+    env = {"APP_ENV": "development", "SQLITE_PATH": str(tmp_path / "dev.sqlite3")}
+    with run_server(env, tmp_path / "server.log", workers=3) as server:
+        assert httpx.get(f"{server.base_url}/readyz").status_code == 200
+        assert server.process.poll() is None
+    assert "already exists" not in (tmp_path / "server.log").read_text()
+
+
 def test_one_json_log_line_per_request(settings: Settings, tmp_path: Path) -> None:
     user = new_user()
     with run_server(server_env(settings), tmp_path / "server.log") as server:
@@ -56,9 +81,13 @@ def test_one_json_log_line_per_request(settings: Settings, tmp_path: Path) -> No
         )
         assert response.status_code == 200
         httpx.get(f"{server.base_url}/api/{user}/tasks/7", headers=auth(user))
-        time.sleep(0.2)
+
+        def request_records() -> list[dict[str, object]]:
+            records = [json.loads(line) for line in server.log_lines() if line.startswith("{")]
+            return [r for r in records if r.get("msg") == "request" and r["path"] != "/healthz"]
+
+        requests = wait_for(request_records, lambda found: len(found) >= 2)
         records = [json.loads(line) for line in server.log_lines() if line.startswith("{")]
-    requests = [r for r in records if r.get("msg") == "request" and r["path"] != "/healthz"]
     assert len(requests) == 2
     first, second = requests
     assert first["method"] == "GET"
@@ -122,7 +151,10 @@ def test_sigterm_lets_in_flight_requests_finish(
 
             thread = threading.Thread(target=create)
             thread.start()
-            time.sleep(0.5)
+            # Wait until the create is really in flight: blocked on our lock in PostgreSQL.
+            waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            with psycopg.connect(plain, autocommit=True) as observer:
+                wait_for(lambda: observer.execute(waiting).fetchone(), lambda row: row == (1,))
             server.process.send_signal(signal.SIGTERM)
             time.sleep(0.5)
             assert server.process.poll() is None  # waiting for the request

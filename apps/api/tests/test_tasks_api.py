@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import auth, new_user
+from todo_api.core.config import Settings
+from todo_api.main import create_app
 
 
 def _create(client: TestClient, user: str, **body: Any) -> dict[str, Any]:
@@ -110,7 +114,7 @@ def test_list_sorts(client: TestClient) -> None:
     assert titles(sort="title", order="desc") == ["cherry", "banana split", "Apple"]
     assert titles(sort="created_at", order="desc") == ["cherry", "Apple", "banana split"]
     assert titles(sort="updated_at", order="desc")[0] == "banana split"
-    assert [second["id"], third["id"]]  # created in order
+    assert first["id"] < second["id"] < third["id"]
 
 
 def test_pagination_is_stable_and_linked(client: TestClient) -> None:
@@ -124,6 +128,7 @@ def test_pagination_is_stable_and_linked(client: TestClient) -> None:
         assert response.status_code == 200
         seen += [t["id"] for t in response.json()]
         url = response.links.get("next", {}).get("url")
+        assert url is None or url.startswith(f"/api/{user}/tasks?")  # relative: proxy-safe
         pages += 1
     # Equal sort keys fall back to the id: every task exactly once, in a fixed order.
     assert seen == created
@@ -146,7 +151,10 @@ def test_put_updates_given_fields_only(client: TestClient) -> None:
     updated = response.json()
     assert updated["title"] == "Call mom tonight"
     assert updated["description"] == "about Sunday"
-    assert updated["updated_at"] >= task["updated_at"]
+    assert datetime.fromisoformat(updated["updated_at"]) > datetime.fromisoformat(
+        task["updated_at"]
+    )
+    assert updated["created_at"] == task["created_at"]
 
     response = client.put(url, json={"completed": True, "description": None}, headers=auth(user))
     assert response.status_code == 200
@@ -234,3 +242,27 @@ def test_request_id_is_returned_and_propagated(client: TestClient) -> None:
     # An unsafe id (log injection) is replaced, not echoed.
     replaced = client.get("/healthz", headers={"X-Request-ID": "a b\tc"}).headers["x-request-id"]
     assert replaced != "a b\tc"
+
+
+def test_unexpected_errors_are_json_500_with_the_request_id(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async def boom() -> None:
+        raise RuntimeError("something broke")
+
+    app.add_api_route("/test-only/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test-only/boom", headers={"X-Request-ID": "trace-500"})
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "trace-500"
+    assert response.json() == {"detail": "internal server error", "request_id": "trace-500"}
+    assert "something broke" not in response.text
+
+
+def test_missing_secret_is_warned_about_at_start(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    no_secret = settings.model_copy(update={"jwt_secret": None, "better_auth_secret": None})
+    with caplog.at_level(logging.WARNING), TestClient(create_app(no_secret)):
+        pass
+    assert any("JWT_SECRET is not set" in r.getMessage() for r in caplog.records)

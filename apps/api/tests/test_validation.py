@@ -125,3 +125,83 @@ def test_bad_update_changes_nothing(client: TestClient) -> None:
     response = client.patch(f"{url}/complete", json={"completed": "yes please"}, headers=auth(user))
     assert response.status_code == 422
     assert client.get(url, headers=auth(user)).json() == task
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
+@pytest.mark.parametrize(
+    ("method", "suffix", "field"),
+    [
+        ("POST", "", "title"),
+        ("PUT", "/{id}", "completed"),
+        ("PATCH", "/{id}/complete", "completed"),
+    ],
+)
+def test_non_finite_numbers_are_422_not_500(
+    client: TestClient, literal: str, method: str, suffix: str, field: str
+) -> None:
+    user = new_user()
+    task = client.post(f"/api/{user}/tasks", json={"title": "t"}, headers=auth(user)).json()
+    headers = {**auth(user), "Content-Type": "application/json"}
+    url = f"/api/{user}/tasks{suffix.format(id=task['id'])}"
+    response = client.request(method, url, content=f'{{"{field}": {literal}}}', headers=headers)
+    assert ["body", field] in _field_errors(response)
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_lone_surrogates_are_422(client: TestClient, field: str) -> None:
+    user = new_user()
+    body = '{"title": "ok", "' + field + '": "bad \\ud800 text"}'
+    headers = {**auth(user), "Content-Type": "application/json"}
+    response = client.post(f"/api/{user}/tasks", content=body, headers=headers)
+    assert ["body", field] in _field_errors(response)
+    assert client.get(f"/api/{user}/tasks", headers=auth(user)).json() == []
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "on", 1, 0, "false", 1.0])
+def test_completed_must_be_a_real_boolean(client: TestClient, value: object) -> None:
+    user = new_user()
+    task = client.post(f"/api/{user}/tasks", json={"title": "t"}, headers=auth(user)).json()
+    url = f"/api/{user}/tasks/{task['id']}"
+    assert client.put(url, json={"completed": value}, headers=auth(user)).status_code == 422
+    response = client.patch(f"{url}/complete", json={"completed": value}, headers=auth(user))
+    assert response.status_code == 422
+    assert client.get(url, headers=auth(user)).json()["completed"] is False
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"title": "\xff\xfe"}', b"[" * 10_000 + b"]" * 10_000, b'{"title": "a"'],
+)
+@pytest.mark.parametrize(
+    ("method", "suffix"), [("POST", ""), ("PUT", "/{id}"), ("PATCH", "/{id}/complete")]
+)
+def test_unreadable_bodies_are_422_everywhere(
+    client: TestClient, content: bytes, method: str, suffix: str
+) -> None:
+    user = new_user()
+    task = client.post(f"/api/{user}/tasks", json={"title": "keep"}, headers=auth(user)).json()
+    headers = {**auth(user), "Content-Type": "application/json"}
+    url = f"/api/{user}/tasks{suffix.format(id=task['id'])}"
+    response = client.request(method, url, content=content, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][0] == "body"
+    assert client.get(f"/api/{user}/tasks/{task['id']}", headers=auth(user)).json() == task
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("PUT", "/{id}")])
+def test_update_without_body_is_422(client: TestClient, method: str, suffix: str) -> None:
+    user = new_user()
+    task = client.post(f"/api/{user}/tasks", json={"title": "keep"}, headers=auth(user)).json()
+    url = f"/api/{user}/tasks{suffix.format(id=task['id'])}"
+    response = client.request(method, url, headers=auth(user))
+    assert ["body"] in _field_errors(response)
+
+
+def test_schema_states_the_limits(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    title = schemas["TaskCreate"]["properties"]["title"]
+    assert (title["minLength"], title["maxLength"]) == (1, 200)
+    assert schemas["TaskCreate"]["properties"]["description"]["maxLength"] == 1000
+    update = schemas["TaskUpdate"]["properties"]
+    assert "anyOf" not in update["title"]  # null is refused, so the schema does not offer it
+    assert update["completed"]["type"] == "boolean"

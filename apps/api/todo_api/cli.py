@@ -57,12 +57,19 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from todo_api.core.logging import configure_logging
 
     configure_logging(settings.log_level)  # for uvicorn's own messages in this process
+    workers = max(1, args.workers)
+    if settings.should_auto_migrate and workers > 1 and not args.reload:
+        # Migrate once here; several workers migrating at the same time would race.
+        from todo_api.core.migrate import upgrade_to_head
+
+        upgrade_to_head(settings)
+        os.environ["AUTO_MIGRATE"] = "false"  # the workers inherit this
     uvicorn.run(
         "todo_api.main:serve_app",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=None if args.reload else max(1, args.workers),
+        workers=None if args.reload else workers,
         reload=args.reload,
         log_config=None,
         access_log=False,

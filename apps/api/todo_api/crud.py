@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, func, not_, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -88,10 +88,18 @@ async def update_task(session: AsyncSession, user_id: str, task_id: int, data: T
 async def set_completed(
     session: AsyncSession, user_id: str, task_id: int, completed: bool | None = None
 ) -> Task:
-    """Set `completed`, or toggle it when `completed` is None."""
-    task = await get_task(session, user_id, task_id)
-    task.completed = (not task.completed) if completed is None else completed
-    task.updated_at = utcnow()
+    """Set `completed`, or toggle it when `completed` is None, in one UPDATE ... RETURNING,
+    so two toggles at the same moment both take effect."""
+    value = not_(col(Task.completed)) if completed is None else completed
+    statement = (
+        update(Task)
+        .where(col(Task.id) == task_id, col(Task.user_id) == user_id)
+        .values(completed=value, updated_at=utcnow())
+        .returning(Task)
+    )
+    task: Task | None = (await session.exec(statement)).scalar_one_or_none()
+    if task is None:
+        raise TaskNotFoundError(task_id)
     await session.commit()
     return task
 

@@ -1,8 +1,9 @@
 """The ASGI application. `create_app()` builds one from settings; uvicorn serves
-`todo_api.main:create_app` as a factory, so importing this module has no side effects."""
+`todo_api.main:serve_app` as a factory, so importing this module has no side effects."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,8 @@ from todo_api.core.logging import configure_logging
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
 
+logger = logging.getLogger("todo_api")
+
 
 def serve_app() -> FastAPI:
     """Factory for `todo-api serve`: each uvicorn worker process is a fresh interpreter, so
@@ -32,6 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.token_secret_source is None:
+            logger.warning(
+                "JWT_SECRET is not set: tokens are verified with the development placeholder. "
+                "Never deploy like this; APP_ENV=production refuses it."
+            )
         if settings.should_auto_migrate:
             await anyio.to_thread.run_sync(upgrade_to_head, settings)
         engine = create_app_engine(settings)

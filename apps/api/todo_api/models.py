@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, field_validator
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StrictBool
+from pydantic import Field as SchemaField
 from sqlalchemy import Column, DateTime, Index, String, Text
 from sqlmodel import Field, SQLModel
 
@@ -38,9 +39,14 @@ UTCDateTime = Annotated[
 
 
 def _no_control_chars(value: str | None) -> str | None:
+    if value is None:
+        return value
     # NUL cannot be stored by PostgreSQL; other C0 controls (except tab/newline) are noise.
-    if value is not None and any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
         raise ValueError("must not contain control characters")
+    # A lone surrogate (JSON "\ud800") is not text: no database can encode it.
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("must be valid Unicode text (no lone surrogates)")
     return value
 
 
@@ -64,8 +70,18 @@ def _clean_description(value: str | None) -> str | None:
     return value or None
 
 
-Title = Annotated[str, AfterValidator(_clean_title)]
-Description = Annotated[str | None, AfterValidator(_clean_description)]
+# The limits apply after trimming, so validation is in code; the schema states them for
+# clients (and generated forms) all the same.
+Title = Annotated[
+    str,
+    AfterValidator(_clean_title),
+    SchemaField(json_schema_extra={"minLength": 1, "maxLength": TITLE_MAX}),
+]
+Description = Annotated[
+    str | None,
+    AfterValidator(_clean_description),
+    SchemaField(json_schema_extra={"maxLength": DESCRIPTION_MAX}),
+]
 
 
 class TaskBase(SQLModel):
@@ -79,25 +95,19 @@ class TaskCreate(SQLModel):
 
 
 class TaskUpdate(SQLModel):
-    """Every field optional; a field that is absent stays as it is."""
+    """Every field optional: an absent field stays as it is. A null title or completed is
+    refused (the type does not admit None; only the default is None), while a null
+    description clears it."""
 
-    title: Title | None = None
+    title: Title = None  # type: ignore[assignment]
     description: Description = None
-    completed: bool | None = None
-
-    @field_validator("title", "completed", mode="before")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Absent means "leave as is"; an explicit null is a mistake, not a request to clear.
-        if value is None:
-            raise ValueError("must not be null")
-        return value
+    completed: StrictBool = None  # type: ignore[assignment]
 
 
 class TaskCompletion(SQLModel):
-    """Body of PATCH .../complete; without a body the endpoint toggles."""
+    """Body of PATCH .../complete; without a body (or with `{}`) the endpoint toggles."""
 
-    completed: bool | None = None
+    completed: StrictBool = None  # type: ignore[assignment]
 
 
 class Task(TaskBase, table=True):

@@ -23,7 +23,13 @@ class ConfigError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        # The working directory's .env. `npm run nx` loads the workspace's .env into the
+        # environment for every target, and the environment wins over this file.
+        env_file=".env",
+        env_ignore_empty=True,  # NAME= (as in .env.example) means unset
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
     )
 
     app_env: Literal["development", "test", "production"] = "development"
@@ -46,31 +52,56 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @model_validator(mode="after")
-    def _check_production(self) -> Settings:
-        if self.app_env != "production":
-            return self
+    def _check(self) -> Settings:
         problems = []
-        if self.database_url is None or not self.database_url.get_secret_value().strip():
-            problems.append("DATABASE_URL is required when APP_ENV=production")
-        secret = self.token_secret_or_none
-        if secret is None:
-            problems.append(
-                "JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production"
-            )
-        elif len(secret.encode()) < MIN_SECRET_BYTES:
-            problems.append(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
-        elif secret == DEV_JWT_SECRET:
-            problems.append("JWT_SECRET is the development placeholder; set a real secret")
+        try:
+            _ = self.database  # parse DATABASE_URL now, not at the first request
+        except ValueError as exc:
+            problems.append(str(exc))
+        if self.app_env == "production":
+            problems += self._production_problems()
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
 
+    def _production_problems(self) -> list[str]:
+        problems = []
+        if self.database_url is None or not self.database_url.get_secret_value().strip():
+            problems.append("DATABASE_URL is required when APP_ENV=production")
+        found = self._token_secret()
+        if found is None:
+            problems.append(
+                "JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production"
+            )
+            return problems
+        source, secret = found
+        used = "" if source == "JWT_SECRET" else " (used because JWT_SECRET is unset)"
+        if len(secret.strip().encode()) < MIN_SECRET_BYTES:
+            problems.append(f"{source}{used} must be at least {MIN_SECRET_BYTES} bytes")
+        elif secret == DEV_JWT_SECRET:
+            problems.append(f"{source} is the development placeholder; set a real secret")
+        return problems
+
+    def _token_secret(self) -> tuple[str, str] | None:
+        """(variable, value) of the token key: JWT_SECRET, else BETTER_AUTH_SECRET."""
+        candidates = (
+            ("JWT_SECRET", self.jwt_secret),
+            ("BETTER_AUTH_SECRET", self.better_auth_secret),
+        )
+        for name, value in candidates:
+            if value is not None and value.get_secret_value():
+                return name, value.get_secret_value()
+        return None
+
+    @property
+    def token_secret_source(self) -> str | None:
+        found = self._token_secret()
+        return found[0] if found else None
+
     @property
     def token_secret_or_none(self) -> str | None:
-        for value in (self.jwt_secret, self.better_auth_secret):
-            if value is not None and value.get_secret_value():
-                return value.get_secret_value()
-        return None
+        found = self._token_secret()
+        return found[1] if found else None
 
     @property
     def token_secret(self) -> str:

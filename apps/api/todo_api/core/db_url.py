@@ -23,6 +23,8 @@ _POSTGRES_SCHEMES = {
     "postgresql+asyncpg",
 }
 _SQLITE_SCHEMES = {"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"}
+# asyncpg's `ssl=` values -> libpq's `sslmode=`; others (prefer, verify-full, ...) are the same.
+_SSL_TO_SSLMODE = {"true": "require", "1": "require", "false": "disable", "0": "disable"}
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,18 @@ def normalise_database_url(raw: str | None, *, sqlite_path: Path) -> DatabaseUrl
     if raw is None or not raw.strip():
         path = sqlite_path.expanduser().resolve()
         return _sqlite(URL.create("sqlite", database=str(path)))
+    raw = raw.strip()
+    scheme_end = raw.find("://")
+    netloc = raw[scheme_end + 3 :].split("/", 1)[0] if scheme_end >= 0 else ""
+    if netloc.count("@") > 1:
+        # Ambiguous: we cannot tell where the password ends. Never guess with secrets.
+        raise ValueError("DATABASE_URL: percent-encode '@' in the user or password as %40")
     try:
-        url = make_url(raw.strip())
-    except ArgumentError:
+        url = make_url(raw)
+        _ = url.port  # a non-numeric port fails here
+    except (ArgumentError, ValueError):
         raise ValueError(
-            "DATABASE_URL is not a valid URL (expected postgresql://user:pass@host/db)"
+            "DATABASE_URL is not a valid URL (expected postgresql://user:pass@host:5432/db)"
         ) from None
     scheme = url.drivername.lower()
     if scheme in _SQLITE_SCHEMES:
@@ -55,9 +64,9 @@ def normalise_database_url(raw: str | None, *, sqlite_path: Path) -> DatabaseUrl
             f"DATABASE_URL scheme '{url.drivername}' is not supported; use postgresql:// or sqlite://"
         )
     query = dict(url.query)
-    ssl = query.pop("ssl", None)  # asyncpg spelling
-    if ssl is not None and "sslmode" not in query:
-        query["sslmode"] = "require" if ssl in ("true", "True", "1") else ssl
+    ssl = query.pop("ssl", None)  # asyncpg's spelling
+    if isinstance(ssl, str) and "sslmode" not in query:
+        query["sslmode"] = _SSL_TO_SSLMODE.get(ssl.lower(), ssl)
     pg = url.set(drivername="postgresql+psycopg", query=query)
     return DatabaseUrls(async_url=pg, sync_url=pg, is_sqlite=False)
 

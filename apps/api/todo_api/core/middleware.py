@@ -44,8 +44,24 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
+        response_started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Answer here rather than in Starlette's outermost error middleware, so that the
+            # 500 carries the request id the caller can quote.
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            if response_started:
+                raise
+            await _send_json(
+                send_with_id, 500, {"detail": "internal server error", "request_id": request_id}
+            )
         finally:
             route = scope.get("route")
             logger.info(
@@ -118,16 +134,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body: dict[str, Any] = {"detail": _too_large_detail(limit)}
+    await _send_json(send, 413, {"detail": _too_large_detail(limit)})
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

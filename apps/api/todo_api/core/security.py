@@ -45,6 +45,10 @@ def verify_token(token: str, secret: str) -> TokenClaims:
         raise InvalidTokenError("token algorithm is not allowed (HS256 only)") from None
     except jwt.InvalidSignatureError:
         raise InvalidTokenError("token signature is invalid") from None
+    except jwt.InvalidAudienceError:
+        raise InvalidTokenError("token has an audience (aud) this API does not accept") from None
+    except jwt.ImmatureSignatureError:
+        raise InvalidTokenError("token is not valid yet (iat or nbf in the future)") from None
     except jwt.PyJWTError:
         raise InvalidTokenError("token is malformed") from None
     subject = claims["sub"]
@@ -52,7 +56,7 @@ def verify_token(token: str, secret: str) -> TokenClaims:
         not isinstance(subject, str)
         or not subject
         or len(subject) > MAX_SUBJECT_LENGTH
-        or any(ord(c) < 32 for c in subject)
+        or any(ord(c) < 32 or "\ud800" <= c <= "\udfff" for c in subject)
     ):
         raise InvalidTokenError("token subject is not a valid user id")
     return TokenClaims(user_id=subject, expires_at=int(claims["exp"]))

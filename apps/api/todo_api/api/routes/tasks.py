@@ -52,8 +52,9 @@ async def list_tasks(
     )
     if len(rows) > limit:
         rows = rows[:limit]
-        next_url = request.url.include_query_params(offset=offset + limit, limit=limit)
-        response.headers["Link"] = f'<{next_url}>; rel="next"'
+        # Relative, so it stays right behind a proxy and never echoes a forged Host.
+        query = request.url.include_query_params(offset=offset + limit, limit=limit).query
+        response.headers["Link"] = f'<{request.url.path}?{query}>; rel="next"'
     return [TaskPublic.model_validate(row) for row in rows]
 
 
