@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Tasks for signed-in users; bearer JWT (HS256) on every /api route.",
         lifespan=lifespan,
+        # operationId = the route function's name (list_tasks, create_task, ...): the names
+        # that generated clients show.
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.include_router(health.router)

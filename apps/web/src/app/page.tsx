@@ -1,0 +1,46 @@
+// The tasks page, rendered on the server with the user's tasks, then live in the browser.
+import { type Task } from '@todo/api-client';
+import { createApiClient } from '@todo/api-client/server';
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { Header } from '../components/Header';
+import { TaskBoard } from '../components/TaskBoard';
+import { currentUser } from '../lib/server/auth';
+import { getConfig } from '../lib/server/config.mjs';
+import { mintApiToken } from '../lib/server/token';
+
+export const dynamic = 'force-dynamic';
+
+async function loadTasks(userId: string): Promise<{ tasks: Task[] | null; error: string | null }> {
+  const config = getConfig();
+  const api = createApiClient(config.backendUrl, mintApiToken(userId, config.jwtSecret, config.tokenTtlSeconds));
+  try {
+    const { data, response } = await api.GET('/api/{user_id}/tasks', {
+      params: { path: { user_id: userId }, query: { limit: 500 } },
+      signal: AbortSignal.timeout(5000),
+    });
+    if (data) return { tasks: data, error: null };
+    return { tasks: null, error: `The task service answered ${response.status}.` };
+  } catch {
+    return { tasks: null, error: 'The task service is not answering.' };
+  }
+}
+
+export default async function TasksPage() {
+  const user = await currentUser(await headers());
+  if (!user) redirect('/sign-in');
+  const { tasks, error } = await loadTasks(user.id);
+  return (
+    <>
+      <Header email={user.email} />
+      <main className="layout">
+        <TaskBoard userId={user.id} initialTasks={tasks} initialError={error} />
+        {/* The assistant's chat panel goes here (a drawer on narrow screens). */}
+        <aside id="chat-panel" className="chat-placeholder" aria-label="Assistant">
+          <h2>Assistant</h2>
+          <p className="muted">Chat with the assistant to manage your tasks. Coming soon.</p>
+        </aside>
+      </main>
+    </>
+  );
+}

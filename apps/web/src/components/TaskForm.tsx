@@ -1,0 +1,96 @@
+'use client';
+
+import { DESCRIPTION_MAX, TITLE_MAX } from '@todo/api-client';
+import { type FormEvent, type RefObject, useId, useState } from 'react';
+import type { DraftErrors, TaskDraft } from '../lib/validation';
+
+interface Props {
+  idPrefix: string;
+  submitLabel: string;
+  initial?: TaskDraft;
+  titleRef?: RefObject<HTMLInputElement | null>;
+  resetOnSuccess?: boolean;
+  /** Resolves to field errors to show, or null when saved. */
+  onSubmit: (draft: TaskDraft) => Promise<DraftErrors | null>;
+  onCancel?: () => void;
+}
+
+export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSuccess, onSubmit, onCancel }: Props) {
+  const [draft, setDraft] = useState<TaskDraft>(initial ?? { title: '', description: '' });
+  const [errors, setErrors] = useState<DraftErrors>({});
+  const [busy, setBusy] = useState(false);
+  const uid = useId();
+  const titleId = `${idPrefix}-title-${uid}`;
+  const descriptionId = `${idPrefix}-description-${uid}`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const result = await onSubmit(draft);
+    setBusy(false);
+    if (result === null) {
+      setErrors({});
+      if (resetOnSuccess) setDraft({ title: '', description: '' });
+    } else {
+      setErrors(result);
+    }
+  }
+
+  return (
+    <form
+      className="task-form"
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === 'Escape' && onCancel?.()}
+      aria-label={submitLabel}
+      noValidate
+    >
+      <div className="field">
+        <label htmlFor={titleId}>Title</label>
+        <input
+          id={titleId}
+          ref={titleRef}
+          value={draft.title}
+          maxLength={TITLE_MAX + 50}
+          required
+          aria-invalid={Boolean(errors.title)}
+          aria-describedby={errors.title ? `${titleId}-error` : undefined}
+          onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+        />
+        {errors.title && (
+          <p id={`${titleId}-error`} className="field-error">
+            {errors.title}
+          </p>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor={descriptionId}>Description (optional)</label>
+        <textarea
+          id={descriptionId}
+          value={draft.description}
+          rows={2}
+          aria-invalid={Boolean(errors.description)}
+          aria-describedby={errors.description ? `${descriptionId}-error` : undefined}
+          onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+        />
+        <p className="hint">
+          {[...draft.description].length}/{DESCRIPTION_MAX}
+        </p>
+        {errors.description && (
+          <p id={`${descriptionId}-error`} className="field-error">
+            {errors.description}
+          </p>
+        )}
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

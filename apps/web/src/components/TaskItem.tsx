@@ -1,0 +1,63 @@
+'use client';
+
+import type { Task } from '@todo/api-client';
+import { useState } from 'react';
+import { draftToBody, validateDraft } from '../lib/validation';
+import { TaskForm } from './TaskForm';
+
+interface Props {
+  task: Task;
+  onUpdate: (before: Task, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>) => Promise<boolean>;
+  onDelete: (task: Task) => void;
+}
+
+export function TaskItem({ task, onUpdate, onDelete }: Props) {
+  const [editing, setEditing] = useState(false);
+  const saving = task.id < 0;
+
+  if (editing) {
+    return (
+      <li className="task editing">
+        <TaskForm
+          idPrefix={`edit-${task.id}`}
+          submitLabel="Save"
+          initial={{ title: task.title, description: task.description ?? '' }}
+          onCancel={() => setEditing(false)}
+          onSubmit={async (draft) => {
+            const errors = validateDraft(draft);
+            if (Object.keys(errors).length) return errors;
+            const ok = await onUpdate(task, draftToBody(draft));
+            if (ok) setEditing(false);
+            return ok ? null : {}; // on failure the form stays open with the user's text
+          }}
+        />
+      </li>
+    );
+  }
+
+  return (
+    <li className={`task${task.completed ? ' done' : ''}`} aria-busy={saving}>
+      <input
+        type="checkbox"
+        id={`task-${task.id}`}
+        checked={task.completed}
+        disabled={saving}
+        onChange={(e) => void onUpdate(task, { completed: e.target.checked })}
+      />
+      <div className="task-text">
+        <label htmlFor={`task-${task.id}`} className="task-title">
+          {task.title}
+        </label>
+        {task.description && <p className="task-description">{task.description}</p>}
+      </div>
+      <div className="task-actions">
+        <button type="button" disabled={saving} onClick={() => setEditing(true)} aria-label={`Edit “${task.title}”`}>
+          Edit
+        </button>
+        <button type="button" disabled={saving} onClick={() => onDelete(task)} aria-label={`Delete “${task.title}”`}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}

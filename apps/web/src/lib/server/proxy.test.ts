@@ -1,0 +1,131 @@
+/** @jest-environment node */
+import { createHmac } from 'node:crypto';
+import { apiSubpath, proxyTasks } from './proxy';
+
+jest.mock('./auth', () => ({ currentUser: jest.fn() }));
+const { currentUser } = jest.requireMock('./auth') as { currentUser: jest.Mock };
+
+const SECRET = 'j'.repeat(40);
+process.env.APP_ENV = 'test';
+process.env.JWT_SECRET = SECRET;
+process.env.BACKEND_URL = 'http://api.internal:8000';
+
+interface Seen {
+  url: string;
+  init: RequestInit;
+}
+
+function fakeApi(response: Response | Error) {
+  const seen: Seen[] = [];
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    seen.push({ url, init });
+    if (response instanceof Error) throw response;
+    return response;
+  }) as unknown as typeof fetch;
+  return { seen, fetchImpl };
+}
+
+const request = (path: string, init: RequestInit = {}) => new Request(`http://web.local/api/tasks${path}`, init);
+
+beforeEach(() => currentUser.mockResolvedValue({ id: 'user-7', email: 'u@example.com', name: 'U' }));
+
+describe('apiSubpath', () => {
+  it.each([
+    [[], ''],
+    [['12'], '/12'],
+    [['12', 'complete'], '/12/complete'],
+  ])('%j -> %s', (segments, subpath) => {
+    expect(apiSubpath(segments)?.subpath).toBe(subpath);
+  });
+
+  it.each([[['0']], [['abc']], [['12', 'other']], [['12', 'complete', 'x']], [['..', 'x']], [['99999999999']]])(
+    'refuses %j',
+    (segments) => {
+      expect(apiSubpath(segments)).toBeNull();
+    },
+  );
+});
+
+describe('proxyTasks', () => {
+  it('forwards to the user’s API path with a fresh short-lived token', async () => {
+    const api = fakeApi(Response.json([{ id: 1 }], { headers: { 'x-request-id': 'r1', 'set-cookie': 'nope=1' } }));
+    const response = await proxyTasks(request('?status=pending'), [], api.fetchImpl);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([{ id: 1 }]);
+    expect(response.headers.get('x-request-id')).toBe('r1');
+    expect(response.headers.get('set-cookie')).toBeNull(); // only chosen headers pass
+
+    const [call] = api.seen;
+    expect(call!.url).toBe('http://api.internal:8000/api/user-7/tasks?status=pending');
+    const token = (call!.init.headers as Record<string, string>).Authorization!.replace('Bearer ', '');
+    const [header, payload, signature] = token.split('.');
+    expect(createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url')).toBe(signature);
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    expect(claims.sub).toBe('user-7');
+    expect(claims.exp - claims.iat).toBeLessThanOrEqual(300);
+  });
+
+  it('passes bodies and methods through, and rewrites Link to the proxy path', async () => {
+    const api = fakeApi(
+      Response.json({ id: 3 }, { status: 201, headers: { link: '</api/user-7/tasks?offset=3&limit=3>; rel="next"' } }),
+    );
+    const response = await proxyTasks(
+      request('', { method: 'POST', body: '{"title":"x"}', headers: { 'content-type': 'application/json' } }),
+      [],
+      api.fetchImpl,
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers.get('link')).toBe('</api/tasks?offset=3&limit=3>; rel="next"');
+    expect(api.seen[0]!.init.method).toBe('POST');
+    expect(api.seen[0]!.init.body).toBe('{"title":"x"}');
+  });
+
+  it('keeps the API’s errors as they are (422 names the field)', async () => {
+    const detail = [{ loc: ['body', 'title'], msg: 'too long', type: 'value_error' }];
+    const api = fakeApi(Response.json({ detail }, { status: 422 }));
+    const response = await proxyTasks(request('', { method: 'POST', body: '{}' }), [], api.fetchImpl);
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ detail });
+  });
+
+  it('returns 204 with no body', async () => {
+    const api = fakeApi(new Response(null, { status: 204 }));
+    const response = await proxyTasks(request('/4', { method: 'DELETE' }), ['4'], api.fetchImpl);
+    expect(response.status).toBe(204);
+    expect(api.seen[0]!.url).toBe('http://api.internal:8000/api/user-7/tasks/4');
+  });
+
+  it('is 401 without a session, and never calls the API', async () => {
+    currentUser.mockResolvedValue(null);
+    const api = fakeApi(Response.json([]));
+    const response = await proxyTasks(request(''), [], api.fetchImpl);
+    expect(response.status).toBe(401);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('is 404 for other paths and 405 for other methods', async () => {
+    const api = fakeApi(Response.json([]));
+    expect((await proxyTasks(request('/x'), ['x'], api.fetchImpl)).status).toBe(404);
+    expect((await proxyTasks(request('', { method: 'DELETE' }), [], api.fetchImpl)).status).toBe(405);
+    expect((await proxyTasks(request('/1/complete'), ['1', 'complete'], api.fetchImpl)).status).toBe(405);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('is 413 for a body over the limit', async () => {
+    const api = fakeApi(Response.json({}));
+    const big = 'x'.repeat(70_000);
+    const response = await proxyTasks(request('', { method: 'POST', body: big }), [], api.fetchImpl);
+    expect(response.status).toBe(413);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('is a retryable 502 when the API is down', async () => {
+    const api = fakeApi(new TypeError('fetch failed'));
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await proxyTasks(request(''), [], api.fetchImpl);
+    spy.mockRestore();
+    expect(response.status).toBe(502);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect((await response.json()).detail).toMatch(/unavailable/);
+  });
+});
