@@ -57,7 +57,25 @@ if (!existsSync(venvMarker) || newerThan(pyLock, venvMarker) || process.env.CI) 
   run('touch', [venvMarker]);
 }
 
-// 4. A reminder, not a requirement: .env is optional, .env.example documents it.
+// 4. With --browser (the test command): a Chromium for the browser tests. Playwright cannot
+// download its own here, so use the system's, installing Debian's package when we can.
+if (process.argv.includes('--browser')) {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  if (!candidates.some((p) => p && existsSync(p))) {
+    const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
+    if (canApt) {
+      console.log('setup: installing Chromium for the browser tests (apt-get install chromium)');
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) !== 0) {
+        fail('apt-get could not install chromium; install it, or set CHROMIUM_PATH to a Chromium or Chrome binary.');
+      }
+    } else if (run('npx', ['playwright', 'install', 'chromium']) !== 0) {
+      fail('no Chromium found: install one (e.g. `sudo apt-get install chromium`) or set CHROMIUM_PATH.');
+    }
+  }
+}
+
+// 5. A reminder, not a requirement: .env is optional, .env.example documents it.
 if (!existsSync(path.join(workspaceRoot, '.env'))) {
   const example = readFileSync(path.join(workspaceRoot, '.env.example'), 'utf8');
   const names = example.split('\n').filter((l) => /^#?\s*[A-Z_]+=/.test(l)).length;

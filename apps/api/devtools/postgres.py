@@ -196,10 +196,10 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def temporary_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+def temporary_server(*, durable: bool = False, port: int | None = None) -> Iterator[PostgresServer]:
     """A server in a fresh temporary folder, stopped and deleted afterwards."""
     root = Path(tempfile.mkdtemp(prefix="todo-pg-"))
-    server = PostgresServer(root / "data", durable=durable)
+    server = PostgresServer(root / "data", durable=durable, port=port)
     if server._as_root:
         root.chmod(0o755)
     try:
@@ -214,14 +214,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run a local PostgreSQL for development.")
     parser.add_argument("--data", type=Path, default=Path(".data/postgres"))
     parser.add_argument("--port", type=int, default=5432)
+    parser.add_argument(
+        "--ephemeral", action="store_true", help="a fresh temporary folder, deleted on exit"
+    )
     args = parser.parse_args()
-    server = PostgresServer(args.data.resolve(), port=args.port)
-    server.start()
-    print(f"PostgreSQL is running. Use:\n  DATABASE_URL={server.url()}\nCtrl-C stops it.")
-    try:
+    # Block the signals so that sigwait() receives them instead of their default action
+    # killing us before the server is stopped.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    with contextlib.ExitStack() as stack:
+        if args.ephemeral:
+            server = stack.enter_context(temporary_server(durable=False, port=args.port))
+        else:
+            server = PostgresServer(args.data.resolve(), port=args.port)
+            server.start()
+            stack.callback(server.stop)
+        print(
+            f"PostgreSQL is running. Use:\n  DATABASE_URL={server.url()}\nCtrl-C stops it.",
+            flush=True,
+        )
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { authClient } from '../lib/auth-client';
+import { useHydrated } from '../lib/use-hydrated';
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const signUp = mode === 'sign-up';
+  const hydrated = useHydrated();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -37,6 +39,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     <main className="auth-page">
       <form className="auth-card" onSubmit={submit} noValidate aria-labelledby="auth-heading">
         <h1 id="auth-heading">{signUp ? 'Create your account' : 'Sign in'}</h1>
+        <fieldset className="plain" disabled={!hydrated}>
         {signUp && (
           <div className="field">
             <label htmlFor="name">Name</label>
@@ -58,12 +61,13 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             required
           />
         </div>
+        </fieldset>
         {error && (
           <p role="alert" className="field-error">
             {error}
           </p>
         )}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !hydrated}>
           {signUp ? 'Sign up' : 'Sign in'}
         </button>
         <p className="muted">

@@ -45,6 +45,9 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
   const [status, setStatus] = useState('');
   const [undo, setUndo] = useState<{ task: Task; index: number } | null>(null);
   const newTitleRef = useRef<HTMLInputElement>(null);
+  // A confirmed task keeps the React key of its optimistic stand-in, so its row (and focus)
+  // survives the swap.
+  const rowKeys = useRef(new Map<number, number>());
 
   const fail = useCallback((error: unknown, retry?: () => void) => {
     setFailure({ message: describe(error), retry });
@@ -68,6 +71,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       dispatch({ type: 'added', task: temporary });
       try {
         const created = await api.create({ title, description });
+        rowKeys.current.set(created.id, temporary.id);
         dispatch({ type: 'replaced', id: temporary.id, task: created });
         setStatus(`Added “${created.title}”.`);
         setFailure(null);
@@ -201,7 +205,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       {loaded && tasks.length > 0 && shown.length === 0 && <p className="empty">No tasks match.</p>}
       <ul className="task-list" aria-label="Tasks">
         {shown.map((task) => (
-          <TaskItem key={task.id} task={task} onUpdate={update} onDelete={remove} />
+          <TaskItem key={rowKeys.current.get(task.id) ?? task.id} task={task} onUpdate={update} onDelete={remove} />
         ))}
       </ul>
     </section>

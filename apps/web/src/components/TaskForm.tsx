@@ -2,6 +2,7 @@
 
 import { DESCRIPTION_MAX, TITLE_MAX } from '@todo/api-client';
 import { type FormEvent, type RefObject, useId, useState } from 'react';
+import { useHydrated } from '../lib/use-hydrated';
 import type { DraftErrors, TaskDraft } from '../lib/validation';
 
 interface Props {
@@ -19,6 +20,7 @@ export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSucc
   const [draft, setDraft] = useState<TaskDraft>(initial ?? { title: '', description: '' });
   const [errors, setErrors] = useState<DraftErrors>({});
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const uid = useId();
   const titleId = `${idPrefix}-title-${uid}`;
   const descriptionId = `${idPrefix}-description-${uid}`;
@@ -44,6 +46,7 @@ export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSucc
       aria-label={submitLabel}
       noValidate
     >
+      <fieldset className="plain" disabled={!hydrated}>
       <div className="field">
         <label htmlFor={titleId}>Title</label>
         <input
@@ -81,8 +84,9 @@ export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSucc
           </p>
         )}
       </div>
+      </fieldset>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !hydrated}>
           {submitLabel}
         </button>
         {onCancel && (

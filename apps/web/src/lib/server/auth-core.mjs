@@ -35,6 +35,7 @@ export function authOptions(config, database, plugins = []) {
       expiresIn: 60 * 60 * 24 * 7, // a week
       updateAge: 60 * 60 * 24, // refreshed at most daily while in use
     },
+    rateLimit: { enabled: config.authRateLimit },
     telemetry: { enabled: false },
     plugins,
   };

@@ -16,6 +16,7 @@ export const MIN_SECRET_BYTES = 32;
  * @property {string} sqlitePath the embedded SQLite file used when databaseUrl is unset
  * @property {string | undefined} authUrl the public origin (BETTER_AUTH_URL)
  * @property {number} tokenTtlSeconds lifetime of the tokens sent to the API
+ * @property {boolean} authRateLimit Better Auth's per-IP rate limit on sign-in/sign-up
  */
 
 export class ConfigError extends Error {
@@ -74,6 +75,8 @@ export function loadConfig(env = process.env) {
     // Production derives the origin from each request unless told; development knows it.
     authUrl: present(env.BETTER_AUTH_URL) ?? (production ? undefined : `http://localhost:${present(env.PORT) ?? 3000}`),
     tokenTtlSeconds: ttl,
+    // On unless AUTH_RATE_LIMIT=false (browser tests sign up many users from one address).
+    authRateLimit: present(env.AUTH_RATE_LIMIT)?.toLowerCase() !== 'false',
   };
 }
 

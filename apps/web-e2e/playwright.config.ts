@@ -1,0 +1,38 @@
+// Browser tests in real Chromium against the real stack: PostgreSQL, the API (uvicorn) and
+// the production web build (standalone server), all started by src/global-setup.ts.
+import { defineConfig } from '@playwright/test';
+import { chromiumPath } from './src/browser';
+import { ports } from './src/stack';
+
+const reports = '../../reports/apps/web-e2e';
+
+export default defineConfig({
+  testDir: './src',
+  outputDir: `${reports}/artifacts`,
+  globalSetup: './src/global-setup.ts',
+  globalTeardown: './src/global-teardown.ts',
+  // One worker: some tests stop and restart the API, which every other test depends on.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  retries: 0,
+  reporter: [['list'], ['junit', { outputFile: `${reports}/junit.xml` }]],
+  use: {
+    baseURL: `http://127.0.0.1:${ports.web}`,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+});

@@ -1,0 +1,39 @@
+import { expect, type Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+
+export const PASSWORD = 'correct horse battery';
+
+export function newEmail(label = 'user'): string {
+  return `${label}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+export async function signUp(page: Page, email = newEmail()): Promise<string> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Your tasks' })).toBeVisible();
+  return email;
+}
+
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function addTask(page: Page, title: string, description = ''): Promise<void> {
+  const form = page.getByRole('form', { name: 'Add task' });
+  await form.getByLabel('Title').fill(title);
+  if (description) await form.getByLabel('Description (optional)').fill(description);
+  await form.getByRole('button', { name: 'Add task' }).click();
+  // Confirmed by the API: the optimistic row is busy until then.
+  await expect(page.locator('li.task:not([aria-busy="true"])', { hasText: title })).toBeVisible();
+}
+
+export const taskList = (page: Page) => page.getByRole('list', { name: 'Tasks' });
+
+/** Our alerts (Next.js adds an empty route announcer with the same role). */
+export const alertIn = (page: Page) =>
+  page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });

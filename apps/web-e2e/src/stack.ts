@@ -1,0 +1,208 @@
+// The stack under test, as real processes: PostgreSQL, the API and the production web build.
+// global-setup starts it and writes its state to a file; tests read that file to find the
+// URLs and to stop or restart the API; global-teardown stops everything.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const root = path.resolve(__dirname, '../../..');
+const reports = path.join(root, 'reports/apps/web-e2e');
+const python = path.join(root, '.venv/bin/python');
+const standaloneServer = path.join(root, 'apps/web/.next/standalone/apps/web/server.js');
+const stateFile = path.join(tmpdir(), `todo-e2e-stack-${process.env.E2E_WEB_PORT ?? '3901'}.json`);
+
+export interface ProcessSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  log: string;
+}
+
+export interface StackState {
+  webUrl: string;
+  apiUrl: string;
+  databaseUrl: string;
+  secrets: { jwt: string; auth: string };
+  pids: Record<string, number>;
+  specs: Record<string, ProcessSpec>;
+}
+
+export const ports = {
+  web: Number(process.env.E2E_WEB_PORT ?? 3901),
+  api: Number(process.env.E2E_API_PORT ?? 8901),
+  postgres: Number(process.env.E2E_PG_PORT ?? 5901),
+};
+
+export function readState(): StackState {
+  return JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
+}
+
+function writeState(state: StackState): void {
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+}
+
+/** Starts a long-running process detached (its own group), logging to a file. */
+export function launch(spec: ProcessSpec): ChildProcess {
+  mkdirSync(path.dirname(spec.log), { recursive: true });
+  const out = openSync(spec.log, 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  closeSync(out);
+  child.unref();
+  return child;
+}
+
+export async function waitForHttp(url: string, timeoutMs = 60_000, log?: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const tail = log && existsSync(log) ? readFileSync(log, 'utf8').slice(-3000) : '';
+  throw new Error(`${url} did not answer within ${timeoutMs} ms\n${tail}`);
+}
+
+function run(command: string, args: string[], cwd: string, env: Record<string, string>): void {
+  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
+async function startPostgres(state: Partial<StackState>): Promise<string> {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const spec: ProcessSpec = {
+    command: python,
+    args: ['-m', 'devtools.postgres', '--ephemeral', '--port', String(ports.postgres)],
+    cwd: path.join(root, 'apps/api'),
+    env: {},
+    log: path.join(reports, 'postgres.log'),
+  };
+  const child = launch(spec);
+  state.pids!.postgres = child.pid!;
+  state.specs!.postgres = spec;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (existsSync(spec.log) && readFileSync(spec.log, 'utf8').includes('DATABASE_URL=')) {
+      return `postgresql://postgres@127.0.0.1:${ports.postgres}/postgres`;
+    }
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`PostgreSQL did not start:\n${existsSync(spec.log) ? readFileSync(spec.log, 'utf8') : ''}`);
+}
+
+export function apiSpec(databaseUrl: string, jwtSecret: string): ProcessSpec {
+  return {
+    command: path.join(root, '.venv/bin/todo-api'),
+    args: ['serve', '--host', '127.0.0.1', '--port', String(ports.api), '--workers', '1'],
+    cwd: path.join(root, 'apps/api'),
+    env: { APP_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret },
+    log: path.join(reports, 'api.log'),
+  };
+}
+
+export function webSpec(port: number, backendUrl: string, extra: Record<string, string>): ProcessSpec {
+  return {
+    command: process.execPath,
+    args: [standaloneServer],
+    cwd: path.dirname(standaloneServer),
+    env: { PORT: String(port), HOSTNAME: '127.0.0.1', BACKEND_URL: backendUrl, BETTER_AUTH_URL: `http://127.0.0.1:${port}`, ...extra },
+    log: path.join(reports, `web-${port}.log`),
+  };
+}
+
+export async function startStack(): Promise<StackState> {
+  if (!existsSync(standaloneServer)) throw new Error('no production build: run `npm run nx -- run web:build` first');
+  const state: Partial<StackState> = { pids: {}, specs: {} };
+  writeState(state as StackState); // so teardown can clean up even if start-up fails
+  try {
+    const databaseUrl = await startPostgres(state);
+    const secrets = { jwt: randomBytes(32).toString('base64url'), auth: randomBytes(32).toString('base64url') };
+    Object.assign(state, { databaseUrl, secrets, apiUrl: `http://127.0.0.1:${ports.api}`, webUrl: `http://127.0.0.1:${ports.web}` });
+
+    run(path.join(root, '.venv/bin/todo-api'), ['migrate'], path.join(root, 'apps/api'), { APP_ENV: 'test', DATABASE_URL: databaseUrl });
+    run(process.execPath, [path.join(root, 'apps/web/scripts/migrate.mjs')], root, { DATABASE_URL: databaseUrl });
+
+    const api = apiSpec(databaseUrl, secrets.jwt);
+    state.pids!.api = launch(api).pid!;
+    state.specs!.api = api;
+    const web = webSpec(ports.web, state.apiUrl!, {
+      APP_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: secrets.jwt,
+      BETTER_AUTH_SECRET: secrets.auth,
+      AUTH_RATE_LIMIT: 'false', // many sign-ups from one address
+    });
+    state.pids!.web = launch(web).pid!;
+    state.specs!.web = web;
+    writeState(state as StackState);
+    await waitForHttp(`${state.apiUrl}/readyz`, 60_000, api.log);
+    await waitForHttp(`${state.webUrl}/api/healthz`, 60_000, web.log);
+    return state as StackState;
+  } finally {
+    writeState(state as StackState);
+  }
+}
+
+function stopPid(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGTERM'); // the whole process group
+  } catch {
+    // already gone
+  }
+}
+
+async function waitGone(pid: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+
+export async function stopStack(): Promise<void> {
+  if (!existsSync(stateFile)) return;
+  const state = readState();
+  for (const name of ['web', 'api', 'postgres']) {
+    const pid = state.pids?.[name];
+    stopPid(pid);
+    if (pid) await waitGone(pid);
+  }
+}
+
+/** Stops the API process (as an outage would) and waits until it is gone. */
+export async function stopApi(): Promise<void> {
+  const state = readState();
+  const pid = state.pids.api;
+  stopPid(pid);
+  if (pid) await waitGone(pid);
+}
+
+/** Starts the API again with the same settings and waits until it is ready. */
+export async function startApi(): Promise<void> {
+  const state = readState();
+  state.pids.api = launch(state.specs.api!).pid!;
+  writeState(state);
+  await waitForHttp(`${state.apiUrl}/readyz`, 60_000, state.specs.api!.log);
+}
