@@ -8,6 +8,8 @@
 // plan.json: { "baseUrl": "...", "connections": 32, "seconds": 30, "warmupSeconds": 3,
 //   "users": [{ "id": "u1", "token": "...", "taskIds": [1, 2] }],
 //   "mix": { "list": 70, "create": 20, "update": 10 } }   kinds: list, create, update, health
+// A plan may also name fixed requests, usable in the mix by name:
+//   "requests": { "page": { "method": "GET", "path": "/", "headers": { "cookie": "..." } } }
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -66,7 +68,8 @@ function drawKind() {
     r -= Number(weight);
     if (r < 0) break;
   }
-  const make = kinds[chosen];
+  const fixed = plan.requests?.[chosen];
+  const make = fixed ? (/** @type {User} */ user) => ({ kind: chosen, headers: {}, ...fixed, user }) : kinds[chosen];
   if (!make) throw new Error(`unknown request kind in the plan's mix: ${chosen}`);
   return make;
 }
@@ -95,7 +98,7 @@ let sent = 0; // including warm-up, for per-request server CPU
 async function connection(/** @type {number} */ deadline) {
   while (performance.now() < deadline) {
     const make = drawKind();
-    const req = make(pick(plan.users));
+    const req = make(pick(plan.users ?? [{ id: '', token: '', taskIds: [] }]));
     const kind = req.kind;
     const started = performance.now();
     const status = await send(req);

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import secrets
 import subprocess
 import tempfile
@@ -34,7 +33,6 @@ API_ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = API_ROOT.parent.parent
 LOAD_TOOL = WORKSPACE / "tools" / "bench" / "http-load.mjs"
 REPORT = WORKSPACE / "docs" / "benchmarks.md"
-MARK_START, MARK_END = "<!-- api-bench:start -->", "<!-- api-bench:end -->"
 MIX = {"list": 70, "create": 20, "update": 10}
 
 
@@ -209,16 +207,19 @@ def render(runs: list[tuple[str, dict[str, Any]]], ctx: dict[str, Any]) -> str:
 
 
 def write_report(report: str) -> None:
-    block = f"{MARK_START}\n{report}\n{MARK_END}"
-    text = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n"
-    if MARK_START in text:
-        text = re.sub(
-            re.escape(MARK_START) + ".*?" + re.escape(MARK_END), lambda _m: block, text, flags=re.S
-        )
-    else:
-        text = text.rstrip() + "\n\n## API (`nx run api:bench`)\n\n" + block + "\n"
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(text)
+    # One writer for every benchmark's section: tools/bench/report.mjs.
+    subprocess.run(
+        [
+            "node",
+            str(WORKSPACE / "tools" / "bench" / "report.mjs"),
+            "api-bench",
+            "API (`nx run api:bench`)",
+        ],
+        input=report,
+        text=True,
+        check=True,
+        timeout=60,
+    )
 
 
 if __name__ == "__main__":

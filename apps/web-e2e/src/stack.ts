@@ -44,10 +44,11 @@ function writeState(state: StackState): void {
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
 }
 
-/** Starts a long-running process detached (its own group), logging to a file. */
-export function launch(spec: ProcessSpec): ChildProcess {
+/** Starts a long-running process detached (its own group), logging to a fresh file (or
+ * appending, for a restart). */
+export function launch(spec: ProcessSpec, append = false): ChildProcess {
   mkdirSync(path.dirname(spec.log), { recursive: true });
-  const out = openSync(spec.log, 'a');
+  const out = openSync(spec.log, append ? 'a' : 'w');
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
@@ -202,7 +203,7 @@ export async function stopApi(): Promise<void> {
 /** Starts the API again with the same settings and waits until it is ready. */
 export async function startApi(): Promise<void> {
   const state = readState();
-  state.pids.api = launch(state.specs.api!).pid!;
+  state.pids.api = launch(state.specs.api!, true).pid!;
   writeState(state);
   await waitForHttp(`${state.apiUrl}/readyz`, 60_000, state.specs.api!.log);
 }
