@@ -18,9 +18,16 @@ test('create, edit, complete, filter, search and delete tasks; reload keeps them
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(taskList(page).getByText('Call mom tonight')).toBeVisible();
 
-  // Complete
-  await page.getByRole('checkbox', { name: 'Pay bills' }).check();
-  await expect(page.getByRole('checkbox', { name: 'Pay bills' })).toBeChecked();
+  // Complete, reopen, complete again
+  const payBills = page.getByRole('checkbox', { name: 'Pay bills' });
+  await payBills.check();
+  await expect(payBills).toBeChecked();
+  await expect(page.getByText('2 pending of 3')).toBeVisible();
+  await payBills.uncheck();
+  await expect(payBills).not.toBeChecked();
+  await expect(page.getByText('3 pending of 3')).toBeVisible();
+  await payBills.check();
+  await expect(payBills).toBeChecked();
 
   // Filter
   await page.getByRole('button', { name: 'Completed', exact: true }).click();

@@ -82,6 +82,9 @@ describe('TaskBoard', () => {
     const box = screen.getByRole('checkbox', { name: 'Walk dog' });
     fireEvent.click(box);
     expect(box).toBeChecked();
+    expect(box).toHaveAttribute('aria-disabled', 'true');
+    fireEvent.click(box); // ignored while the first change is on its way
+    expect(api.setCompleted).toHaveBeenCalledTimes(1);
     await act(async () => failing.reject(new ApiError(503, 'db down')));
     expect(screen.getByRole('checkbox', { name: 'Walk dog' })).not.toBeChecked();
     expect(screen.getByRole('alert')).toBeInTheDocument();

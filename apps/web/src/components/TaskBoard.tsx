@@ -48,6 +48,17 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
   // A confirmed task keeps the React key of its optimistic stand-in, so its row (and focus)
   // survives the swap.
   const rowKeys = useRef(new Map<number, number>());
+  // One change at a time per task: its controls wait until the API has answered, so two
+  // quick clicks can never reach the server out of order.
+  const [busyIds, setBusyIds] = useState<ReadonlySet<number>>(new Set());
+  const setBusy = useCallback((id: number, busy: boolean) => {
+    setBusyIds((current) => {
+      const next = new Set(current);
+      if (busy) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
 
   const fail = useCallback((error: unknown, retry?: () => void) => {
     setFailure({ message: describe(error), retry });
@@ -91,6 +102,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
   const update = useCallback(
     async (before: Task, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>): Promise<boolean> => {
       dispatch({ type: 'replaced', id: before.id, task: { ...before, ...changes } });
+      setBusy(before.id, true);
       try {
         const saved =
           Object.keys(changes).length === 1 && 'completed' in changes
@@ -103,9 +115,11 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
         dispatch({ type: 'replaced', id: before.id, task: before });
         fail(error, () => void update(before, changes));
         return false;
+      } finally {
+        setBusy(before.id, false);
       }
     },
-    [api, fail],
+    [api, fail, setBusy],
   );
 
   const remove = useCallback(
@@ -205,7 +219,13 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       {loaded && tasks.length > 0 && shown.length === 0 && <p className="empty">No tasks match.</p>}
       <ul className="task-list" aria-label="Tasks">
         {shown.map((task) => (
-          <TaskItem key={rowKeys.current.get(task.id) ?? task.id} task={task} onUpdate={update} onDelete={remove} />
+          <TaskItem
+            key={rowKeys.current.get(task.id) ?? task.id}
+            task={task}
+            busy={task.id < 0 || busyIds.has(task.id)}
+            onUpdate={update}
+            onDelete={remove}
+          />
         ))}
       </ul>
     </section>

@@ -7,13 +7,15 @@ import { TaskForm } from './TaskForm';
 
 interface Props {
   task: Task;
+  /** Not confirmed yet, or a change is on its way: controls wait. */
+  busy: boolean;
   onUpdate: (before: Task, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>) => Promise<boolean>;
   onDelete: (task: Task) => void;
 }
 
-export function TaskItem({ task, onUpdate, onDelete }: Props) {
+export function TaskItem({ task, busy, onUpdate, onDelete }: Props) {
   const [editing, setEditing] = useState(false);
-  const saving = task.id < 0;
+  const saving = busy;
 
   if (editing) {
     return (
@@ -41,8 +43,9 @@ export function TaskItem({ task, onUpdate, onDelete }: Props) {
         type="checkbox"
         id={`task-${task.id}`}
         checked={task.completed}
-        disabled={saving}
-        onChange={(e) => void onUpdate(task, { completed: e.target.checked })}
+        // aria-disabled, not disabled: a keyboard user's focus stays on the box while it saves.
+        aria-disabled={saving}
+        onChange={(e) => !saving && void onUpdate(task, { completed: e.target.checked })}
       />
       <div className="task-text">
         <label htmlFor={`task-${task.id}`} className="task-title">
