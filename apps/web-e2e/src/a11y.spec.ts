@@ -34,4 +34,10 @@ test('the tasks page has no WCAG A/AA violations, empty, full, editing and with 
   await form.getByRole('button', { name: 'Add task' }).click();
   await expect(form.getByText('Give the task a title.')).toBeVisible();
   expect(await violations(page)).toEqual([]);
+
+  // The undo offer after a delete, with focus moved onto it.
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Delete “Call mom”' }).click();
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+  expect(await violations(page)).toEqual([]);
 });

@@ -1,6 +1,6 @@
 // Browser-side access to the tasks, through the web server's same-origin proxy
 // (/api/tasks...). The browser never learns the API's address or holds a token.
-import { apiErrorFrom, type Task, type TaskCreate, type TaskSort, type TaskStatusFilter, type TaskUpdate } from './index';
+import { apiErrorFrom, collectPages, type Task, type TaskCreate, type TaskSort, type TaskStatusFilter, type TaskUpdate } from './index';
 
 export const PROXY_PREFIX = '/api/tasks';
 
@@ -10,6 +10,7 @@ export interface ListOptions {
   sort?: TaskSort;
   order?: 'asc' | 'desc';
   limit?: number;
+  offset?: number;
 }
 
 async function call<T>(path: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<T> {
@@ -38,6 +39,10 @@ export function createTasksApi(fetchImpl: typeof fetch = (...args) => fetch(...a
       }
       const query = params.toString();
       return call<Task[]>(query ? `?${query}` : '', {}, fetchImpl);
+    },
+    /** All the user's tasks, however many pages that takes. */
+    listAll(options: Omit<ListOptions, 'limit' | 'offset'> = {}): Promise<Task[]> {
+      return collectPages((offset, limit) => this.list({ ...options, offset, limit }));
     },
     create(body: TaskCreate): Promise<Task> {
       return call<Task>('', { method: 'POST', body: JSON.stringify(body) }, fetchImpl);

@@ -48,3 +48,16 @@ export function apiErrorFrom(status: number, body: unknown): ApiError {
   if (typeof detail === 'string') return new ApiError(status, detail);
   return new ApiError(status, `request failed with status ${status}`);
 }
+
+/** The API's largest page. */
+export const PAGE_SIZE = 500;
+
+/** Every row of a paged list: asks page after page until one comes back short. */
+export async function collectPages<T>(fetchPage: (offset: number, limit: number) => Promise<T[]>, pageSize = PAGE_SIZE): Promise<T[]> {
+  const rows: T[] = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await fetchPage(offset, pageSize);
+    rows.push(...page);
+    if (page.length < pageSize) return rows;
+  }
+}

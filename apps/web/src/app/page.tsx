@@ -1,5 +1,5 @@
 // The tasks page, rendered on the server with the user's tasks, then live in the browser.
-import { type Task } from '@todo/api-client';
+import { collectPages, type Task } from '@todo/api-client';
 import { createApiClient } from '@todo/api-client/server';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
@@ -15,14 +15,18 @@ async function loadTasks(userId: string): Promise<{ tasks: Task[] | null; error:
   const config = getConfig();
   const api = createApiClient(config.backendUrl, mintApiToken(userId, config.jwtSecret, config.tokenTtlSeconds));
   try {
-    const { data, response } = await api.GET('/api/{user_id}/tasks', {
-      params: { path: { user_id: userId }, query: { limit: 500 } },
-      signal: AbortSignal.timeout(5000),
+    const tasks = await collectPages(async (offset, limit) => {
+      const { data, response } = await api.GET('/api/{user_id}/tasks', {
+        params: { path: { user_id: userId }, query: { limit, offset } },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!data) throw new Error(`The task service answered ${response.status}.`);
+      return data;
     });
-    if (data) return { tasks: data, error: null };
-    return { tasks: null, error: `The task service answered ${response.status}.` };
-  } catch {
-    return { tasks: null, error: 'The task service is not answering.' };
+    return { tasks, error: null };
+  } catch (error) {
+    const answered = error instanceof Error && error.message.startsWith('The task service answered');
+    return { tasks: null, error: answered ? (error as Error).message : 'The task service is not answering.' };
   }
 }
 

@@ -23,10 +23,16 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     if (signUp && password.length < 8) return setError('Use at least 8 characters for the password.');
     setBusy(true);
     setError(null);
-    const result = signUp
-      ? await authClient.signUp.email({ email, password, name })
-      : await authClient.signIn.email({ email, password });
-    setBusy(false);
+    let result: Awaited<ReturnType<typeof authClient.signIn.email>>;
+    try {
+      result = signUp
+        ? await authClient.signUp.email({ email, password, name })
+        : await authClient.signIn.email({ email, password });
+    } catch {
+      return setError('Cannot reach the server; check your connection and retry.');
+    } finally {
+      setBusy(false);
+    }
     if (result.error) {
       setError(result.error.message ?? (signUp ? 'Could not create the account.' : 'Wrong email or password.'));
       return;

@@ -17,6 +17,7 @@ function deferred<T>() {
 function fakeApi(overrides: Partial<TasksApi> = {}): TasksApi {
   return {
     list: jest.fn(async () => []),
+    listAll: jest.fn(async () => []),
     create: jest.fn(async (body) => task(100, body.title)),
     update: jest.fn(),
     setCompleted: jest.fn(),
@@ -132,11 +133,54 @@ describe('TaskBoard', () => {
   });
 
   it('shows a server-side load error with a retry that reloads', async () => {
-    const api = fakeApi({ list: jest.fn(async () => [task(9, 'Back again')]) });
+    const api = fakeApi({ listAll: jest.fn(async () => [task(9, 'Back again')]) });
     render(<TaskBoard userId="u1" initialTasks={null} initialError="The task service is not answering." api={api} />);
     expect(screen.getByRole('alert')).toHaveTextContent('not answering');
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Back again')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('keeps an edit open with the API’s 422 message on the field, and the user’s text', async () => {
+    const error = new ApiError(422, 'title: bad', [{ loc: ['body', 'title'], msg: 'must be valid Unicode text', type: 'value_error' }]);
+    const api = fakeApi({ update: jest.fn(async () => Promise.reject(error)) });
+    render(<TaskBoard userId="u1" initialTasks={[task(1, 'Old')]} api={api} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit “Old”' }));
+    const editTitle = screen.getAllByLabelText('Title')[1]!;
+    expect(editTitle).toHaveFocus();
+    fireEvent.change(editTitle, { target: { value: 'New text' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('must be valid Unicode text')).toBeInTheDocument();
+    expect(screen.getAllByLabelText('Title')[1]).toHaveValue('New text');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull(); // same change, same answer
+  });
+
+  it('keeps an edit open with the user’s text when the API is down, and offers a retry', async () => {
+    const api = fakeApi({ update: jest.fn(async () => Promise.reject(new ApiError(502, 'down'))) });
+    render(<TaskBoard userId="u1" initialTasks={[task(1, 'Old')]} api={api} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit “Old”' }));
+    fireEvent.change(screen.getAllByLabelText('Title')[1]!, { target: { value: 'Unsaved' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    expect(screen.getAllByLabelText('Title')[1]).toHaveValue('Unsaved');
+    expect(within(list()).queryByText('Unsaved')).toBeNull(); // rolled back in the list
+  });
+
+  it('undo of a completed task restores it completed; a failed undo keeps the offer', async () => {
+    const create = jest
+      .fn()
+      .mockRejectedValueOnce(new ApiError(502, 'down'))
+      .mockImplementation(async (body: { title: string }) => task(60, body.title));
+    const api = fakeApi({ create, setCompleted: jest.fn(async () => task(60, 'Done thing', true)) });
+    render(<TaskBoard userId="u1" initialTasks={[task(3, 'Done thing', true)]} api={api} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete “Done thing”' }));
+    const undo = await screen.findByRole('button', { name: 'Undo' });
+    fireEvent.click(undo);
+    expect(await screen.findByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Undo' })).toBeInTheDocument(); // still offered
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByRole('checkbox', { name: 'Done thing' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('checkbox', { name: 'Done thing' })).toBeChecked());
+    expect(api.setCompleted).toHaveBeenCalledWith(60, true);
   });
 });

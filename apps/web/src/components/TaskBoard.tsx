@@ -26,6 +26,8 @@ interface Props {
   api?: TasksApi;
 }
 
+const isRetryable = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
+
 function describe(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 0 || error.status === 502 || error.status === 503) return 'The task service is not answering.';
@@ -45,6 +47,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
   const [status, setStatus] = useState('');
   const [undo, setUndo] = useState<{ task: Task; index: number } | null>(null);
   const newTitleRef = useRef<HTMLInputElement>(null);
+  const undoRef = useRef<HTMLButtonElement>(null);
   // A confirmed task keeps the React key of its optimistic stand-in, so its row (and focus)
   // survives the swap.
   const rowKeys = useRef(new Map<number, number>());
@@ -67,7 +70,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
 
   const reload = useCallback(async () => {
     try {
-      dispatch({ type: 'loaded', tasks: await api.list({ limit: 500 }) });
+      dispatch({ type: 'loaded', tasks: await api.listAll() });
       setLoaded(true);
       setFailure(null);
     } catch (error) {
@@ -100,7 +103,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
   );
 
   const update = useCallback(
-    async (before: Task, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>): Promise<boolean> => {
+    async (before: Task, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>): Promise<DraftErrors | null> => {
       dispatch({ type: 'replaced', id: before.id, task: { ...before, ...changes } });
       setBusy(before.id, true);
       try {
@@ -110,11 +113,15 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
             : await api.update(before.id, changes);
         dispatch({ type: 'replaced', id: before.id, task: saved });
         setFailure(null);
-        return true;
+        return null;
       } catch (error) {
         dispatch({ type: 'replaced', id: before.id, task: before });
-        fail(error, () => void update(before, changes));
-        return false;
+        if (error instanceof ApiError && error.status === 422) {
+          // The API's own words, on the fields they name; retrying the same change is pointless.
+          return { title: error.fieldMessage('title'), description: error.fieldMessage('description') ?? error.detail };
+        }
+        fail(error, isRetryable(error) ? () => void update(before, changes) : undefined);
+        return {};
       } finally {
         setBusy(before.id, false);
       }
@@ -130,6 +137,8 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
         await api.remove(task.id);
         setUndo({ task, index });
         setStatus(`Deleted “${task.title}”.`);
+        // The focused Delete button is gone: keep keyboard users where the action is.
+        requestAnimationFrame(() => undoRef.current?.focus());
         setFailure(null);
       } catch (error) {
         dispatch({ type: 'restored', task, index });
@@ -139,20 +148,22 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
     [api, fail, tasks],
   );
 
-  // Undo re-creates the deleted task (a new id, same content and state).
+  // Undo re-creates the deleted task (a new id, same content and state). The offer stays
+  // until that has worked, and a failure can be retried.
   const undoDelete = useCallback(async () => {
     if (!undo) return;
-    setUndo(null);
     const { task } = undo;
     try {
-      let restored = await api.create({ title: task.title, description: task.description ?? null });
-      if (task.completed) restored = await api.setCompleted(restored.id, true);
+      const restored = await api.create({ title: task.title, description: task.description ?? null });
       dispatch({ type: 'added', task: restored });
+      setUndo(null);
       setStatus(`Restored “${restored.title}”.`);
+      setFailure(null);
+      if (task.completed) await update(restored, { completed: true });
     } catch (error) {
-      fail(error);
+      fail(error, () => void undoDelete());
     }
-  }, [api, fail, undo]);
+  }, [api, fail, undo, update]);
 
   const shown = visibleTasks(tasks, filter, search);
   const pending = tasks.filter((t) => !t.completed).length;
@@ -202,7 +213,7 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       {undo && (
         <div className="undo" role="status">
           <span>Deleted “{undo.task.title}”.</span>
-          <button type="button" onClick={() => void undoDelete()}>
+          <button type="button" ref={undoRef} onClick={() => void undoDelete()}>
             Undo
           </button>
           <button type="button" aria-label="Dismiss" onClick={() => setUndo(null)}>

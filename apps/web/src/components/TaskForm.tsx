@@ -11,12 +11,14 @@ interface Props {
   initial?: TaskDraft;
   titleRef?: RefObject<HTMLInputElement | null>;
   resetOnSuccess?: boolean;
+  /** Focus the title when the form appears (the in-place editor). */
+  autoFocus?: boolean;
   /** Resolves to field errors to show, or null when saved. */
   onSubmit: (draft: TaskDraft) => Promise<DraftErrors | null>;
   onCancel?: () => void;
 }
 
-export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSuccess, onSubmit, onCancel }: Props) {
+export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSuccess, autoFocus, onSubmit, onCancel }: Props) {
   const [draft, setDraft] = useState<TaskDraft>(initial ?? { title: '', description: '' });
   const [errors, setErrors] = useState<DraftErrors>({});
   const [busy, setBusy] = useState(false);
@@ -28,8 +30,12 @@ export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSucc
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    const result = await onSubmit(draft);
-    setBusy(false);
+    let result: DraftErrors | null;
+    try {
+      result = await onSubmit(draft);
+    } finally {
+      setBusy(false);
+    }
     if (result === null) {
       setErrors({});
       if (resetOnSuccess) setDraft({ title: '', description: '' });
@@ -52,6 +58,7 @@ export function TaskForm({ idPrefix, submitLabel, initial, titleRef, resetOnSucc
         <input
           id={titleId}
           ref={titleRef}
+          autoFocus={autoFocus}
           value={draft.title}
           maxLength={TITLE_MAX + 50}
           required

@@ -28,7 +28,8 @@ export async function openAuthDatabase(config) {
 export function authOptions(config, database, plugins = []) {
   return {
     secret: config.authSecret,
-    ...(config.authUrl ? { baseURL: config.authUrl } : {}),
+    baseURL: config.authUrl,
+    trustedOrigins: config.trustedOrigins,
     database,
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: {

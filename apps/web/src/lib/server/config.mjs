@@ -14,7 +14,8 @@ export const MIN_SECRET_BYTES = 32;
  * @property {string} authSecret Better Auth's secret
  * @property {string | undefined} databaseUrl PostgreSQL URL for Better Auth's tables
  * @property {string} sqlitePath the embedded SQLite file used when databaseUrl is unset
- * @property {string | undefined} authUrl the public origin (BETTER_AUTH_URL)
+ * @property {string} authUrl the public origin (BETTER_AUTH_URL; in development http://localhost:PORT)
+ * @property {string[]} trustedOrigins every origin allowed to sign in and to change tasks
  * @property {number} tokenTtlSeconds lifetime of the tokens sent to the API
  * @property {boolean} authRateLimit Better Auth's per-IP rate limit on sign-in/sign-up
  */
@@ -61,6 +62,19 @@ export function loadConfig(env = process.env) {
     if (jwtSecret === DEV_JWT_SECRET || authSecret === DEV_AUTH_SECRET) problems.push('a development placeholder secret is set; use real secrets');
   }
 
+  const authUrl = present(env.BETTER_AUTH_URL);
+  if (authUrl && !/^https?:\/\/[^/\s]+\/?$/.test(authUrl)) problems.push('BETTER_AUTH_URL must be an origin such as https://todo.example.com');
+  // Better Auth accepts sign-ins only from known origins, so production must name its own.
+  if (!authUrl && production) problems.push('BETTER_AUTH_URL (the public origin, e.g. https://todo.example.com) is required in production');
+
+  /** @type {string[]} */
+  let origins = [];
+  try {
+    origins = trustedOrigins(authUrl, present(env.AUTH_TRUSTED_ORIGINS), present(env.PORT), production);
+  } catch {
+    problems.push('AUTH_TRUSTED_ORIGINS must be comma-separated origins such as http://localhost:8080');
+  }
+
   const ttl = Number(present(env.API_TOKEN_TTL_SECONDS) ?? 300);
   if (!Number.isInteger(ttl) || ttl < 10 || ttl > 300) problems.push('API_TOKEN_TTL_SECONDS must be a whole number from 10 to 300');
 
@@ -72,12 +86,31 @@ export function loadConfig(env = process.env) {
     authSecret: authSecret ?? DEV_AUTH_SECRET,
     databaseUrl: normaliseDatabaseUrl(present(env.DATABASE_URL)),
     sqlitePath: present(env.AUTH_SQLITE_PATH) ?? '.data/auth.sqlite3', // relative to the working directory
-    // Production derives the origin from each request unless told; development knows it.
-    authUrl: present(env.BETTER_AUTH_URL) ?? (production ? undefined : `http://localhost:${present(env.PORT) ?? 3000}`),
+    authUrl: (authUrl ?? `http://localhost:${present(env.PORT) ?? 3000}`).replace(/\/$/, ''),
+    trustedOrigins: origins,
     tokenTtlSeconds: ttl,
     // On unless AUTH_RATE_LIMIT=false (browser tests sign up many users from one address).
     authRateLimit: present(env.AUTH_RATE_LIMIT)?.toLowerCase() !== 'false',
   };
+}
+
+/**
+ * The public origin, any extra ones (AUTH_TRUSTED_ORIGINS, comma-separated: say a
+ * port-forward next to an Ingress host), and outside production both local spellings.
+ * @param {string | undefined} authUrl
+ * @param {string | undefined} extra
+ * @param {string | undefined} port
+ * @param {boolean} production
+ */
+function trustedOrigins(authUrl, extra, port, production) {
+  const origins = new Set();
+  if (authUrl) origins.add(new URL(authUrl).origin);
+  for (const origin of (extra ?? '').split(',').map((o) => o.trim()).filter(Boolean)) origins.add(new URL(origin).origin);
+  if (!production) {
+    origins.add(`http://localhost:${port ?? 3000}`);
+    origins.add(`http://127.0.0.1:${port ?? 3000}`);
+  }
+  return [...origins];
 }
 
 /**

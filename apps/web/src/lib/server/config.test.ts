@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       'BACKEND_URL (or NEXT_PUBLIC_BACKEND_URL) is required in production',
       'BETTER_AUTH_SECRET is required in production',
       'JWT_SECRET is required in production',
+      'BETTER_AUTH_URL (the public origin, e.g. https://todo.example.com) is required in production',
     ]);
   });
 
@@ -35,7 +36,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses short secrets, naming them', () => {
-    const found = problems({ APP_ENV: 'production', BACKEND_URL: 'http://api:8000', BETTER_AUTH_SECRET: 'short', JWT_SECRET: 'tiny' });
+    const found = problems({
+      APP_ENV: 'production', BACKEND_URL: 'http://api:8000', BETTER_AUTH_URL: 'https://todo.example.com', BETTER_AUTH_SECRET: 'short', JWT_SECRET: 'tiny',
+    });
     expect(found).toEqual(['BETTER_AUTH_SECRET must be at least 32 bytes', 'JWT_SECRET must be at least 32 bytes']);
   });
 
@@ -46,9 +49,21 @@ describe('loadConfig', () => {
   });
 
   it('accepts a complete production configuration', () => {
-    const config = loadConfig({ APP_ENV: 'production', BACKEND_URL: 'http://api:8000', BETTER_AUTH_SECRET: strong, JWT_SECRET: `${strong}j` });
+    const config = loadConfig({
+      APP_ENV: 'production', BACKEND_URL: 'http://api:8000', BETTER_AUTH_URL: 'https://todo.example.com/',
+      BETTER_AUTH_SECRET: strong, JWT_SECRET: `${strong}j`, AUTH_TRUSTED_ORIGINS: 'http://localhost:8080, http://127.0.0.1:8080',
+    });
     expect(config.jwtSecret).toBe(`${strong}j`);
     expect(config.authSecret).toBe(strong);
+    expect(config.authUrl).toBe('https://todo.example.com');
+    expect(config.trustedOrigins).toEqual(['https://todo.example.com', 'http://localhost:8080', 'http://127.0.0.1:8080']);
+  });
+
+  it('trusts both local spellings outside production', () => {
+    expect(loadConfig({ PORT: '3100' }).trustedOrigins).toEqual(['http://localhost:3100', 'http://127.0.0.1:3100']);
+    expect(problems({ AUTH_TRUSTED_ORIGINS: 'not a url' })).toEqual([
+      'AUTH_TRUSTED_ORIGINS must be comma-separated origins such as http://localhost:8080',
+    ]);
   });
 
   it('falls back to BETTER_AUTH_SECRET for the API token key, like the API does', () => {

@@ -20,7 +20,7 @@ function fakeApi(response: Response | Error) {
   const fetchImpl = (async (url: string, init: RequestInit) => {
     seen.push({ url, init });
     if (response instanceof Error) throw response;
-    return response;
+    return response.clone();
   }) as unknown as typeof fetch;
   return { seen, fetchImpl };
 }
@@ -83,7 +83,11 @@ describe('proxyTasks', () => {
   it('keeps the API’s errors as they are (422 names the field)', async () => {
     const detail = [{ loc: ['body', 'title'], msg: 'too long', type: 'value_error' }];
     const api = fakeApi(Response.json({ detail }, { status: 422 }));
-    const response = await proxyTasks(request('', { method: 'POST', body: '{}' }), [], api.fetchImpl);
+    const response = await proxyTasks(
+      request('', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+      [],
+      api.fetchImpl,
+    );
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ detail });
   });
@@ -103,10 +107,12 @@ describe('proxyTasks', () => {
     expect(api.seen).toHaveLength(0);
   });
 
-  it('is 404 for other paths and 405 for other methods', async () => {
+  it('is 404 for other paths and 405 (with Allow) for other methods', async () => {
     const api = fakeApi(Response.json([]));
     expect((await proxyTasks(request('/x'), ['x'], api.fetchImpl)).status).toBe(404);
-    expect((await proxyTasks(request('', { method: 'DELETE' }), [], api.fetchImpl)).status).toBe(405);
+    const wrongMethod = await proxyTasks(request('', { method: 'DELETE' }), [], api.fetchImpl);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, POST');
     expect((await proxyTasks(request('/1/complete'), ['1', 'complete'], api.fetchImpl)).status).toBe(405);
     expect(api.seen).toHaveLength(0);
   });
@@ -127,5 +133,55 @@ describe('proxyTasks', () => {
     expect(response.status).toBe(502);
     expect(response.headers.get('retry-after')).toBe('2');
     expect((await response.json()).detail).toMatch(/unavailable/);
+  });
+
+  const post = (headers: Record<string, string>) =>
+    request('', { method: 'POST', body: '{"title":"x"}', headers: { 'content-type': 'application/json', ...headers } });
+
+  it('refuses changes from another site, by Origin or by Sec-Fetch-Site', async () => {
+    const api = fakeApi(Response.json({ id: 1 }, { status: 201 }));
+    expect((await proxyTasks(post({ origin: 'http://evil.example' }), [], api.fetchImpl)).status).toBe(403);
+    expect((await proxyTasks(post({ 'sec-fetch-site': 'cross-site' }), [], api.fetchImpl)).status).toBe(403);
+    expect((await proxyTasks(post({ 'sec-fetch-site': 'same-site' }), [], api.fetchImpl)).status).toBe(403);
+    expect(api.seen).toHaveLength(0);
+    // Our own pages, and clients that are not browsers, may.
+    expect((await proxyTasks(post({ origin: 'http://web.local', 'sec-fetch-site': 'same-origin' }), [], api.fetchImpl)).status).toBe(201);
+    expect((await proxyTasks(post({ origin: 'http://localhost:3000' }), [], api.fetchImpl)).status).toBe(201);
+    expect((await proxyTasks(post({}), [], api.fetchImpl)).status).toBe(201);
+    // Reading is never refused for its origin (a cross-site page cannot read the answer anyway).
+    expect((await proxyTasks(request('', { headers: { 'sec-fetch-site': 'cross-site' } }), [], api.fetchImpl)).status).toBe(201);
+  });
+
+  it('wants JSON bodies (415 otherwise)', async () => {
+    const api = fakeApi(Response.json({}));
+    const form = request('', { method: 'POST', body: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect((await proxyTasks(form, [], api.fetchImpl)).status).toBe(415);
+    const bare = request('', { method: 'POST', body: new Blob(['{"title":"x"}']) });
+    expect((await proxyTasks(bare, [], api.fetchImpl)).status).toBe(415);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('turns the API refusing our token into a 502 that names the cause', async () => {
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const status of [401, 403]) {
+      const api = fakeApi(Response.json({ detail: 'token signature is invalid' }, { status }));
+      const response = await proxyTasks(request(''), [], api.fetchImpl);
+      expect(response.status).toBe(502);
+      expect((await response.json()).detail).toMatch(/JWT_SECRET/);
+    }
+    spy.mockRestore();
+  });
+
+  it('never forwards the browser’s own credentials, and marks answers private', async () => {
+    const api = fakeApi(Response.json([]));
+    const response = await proxyTasks(
+      request('', { headers: { authorization: 'Bearer browser-made', cookie: 'better-auth.session_token=abc' } }),
+      [],
+      api.fetchImpl,
+    );
+    const sent = api.seen[0]!.init.headers as Record<string, string>;
+    expect(sent.Authorization).not.toBe('Bearer browser-made');
+    expect(Object.keys(sent).map((k) => k.toLowerCase())).not.toContain('cookie');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
   });
 });

@@ -13,8 +13,23 @@ const METHODS_BY_SHAPE: Record<string, string[]> = {
   complete: ['PATCH'],
 };
 
+const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const json = (status: number, detail: string, headers: Record<string, string> = {}) =>
-  Response.json({ detail }, { status, headers });
+  Response.json({ detail }, { status, headers: { ...NO_STORE, ...headers } });
+
+/**
+ * Cookies ride along on cross-site requests in some cases (SameSite=Lax allows top-level
+ * navigations, and same-site pages share cookies), so a change must come from our own pages:
+ * the browser's Sec-Fetch-Site and Origin say where a request comes from. Clients that are
+ * not browsers send neither, and cannot hold a user's cookie without being given it.
+ */
+export function fromForeignSite(request: Request, trustedOrigins: string[]): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.get('origin');
+  if (!origin) return false;
+  return origin !== new URL(request.url).origin && !trustedOrigins.includes(origin);
+}
 
 /** Which API path a proxy path maps to, or null for anything else. */
 export function apiSubpath(segments: string[]): { subpath: string; shape: keyof typeof METHODS_BY_SHAPE } | null {
@@ -29,7 +44,13 @@ export function apiSubpath(segments: string[]): { subpath: string; shape: keyof 
 export async function proxyTasks(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
   const target = apiSubpath(segments);
   if (!target) return json(404, 'Not Found');
-  if (!METHODS_BY_SHAPE[target.shape]?.includes(request.method)) return json(405, 'Method Not Allowed');
+  const allowed = METHODS_BY_SHAPE[target.shape] ?? [];
+  if (!allowed.includes(request.method)) return json(405, 'Method Not Allowed', { Allow: allowed.join(', ') });
+  const config = getConfig();
+  const changes = request.method !== 'GET';
+  if (changes && fromForeignSite(request, config.trustedOrigins)) {
+    return json(403, 'changes must come from this site’s own pages');
+  }
 
   const user = await currentUser(request.headers);
   if (!user) return json(401, 'your session has ended; sign in again');
@@ -38,10 +59,14 @@ export async function proxyTasks(request: Request, segments: string[], fetchImpl
   if (declared > MAX_BODY_BYTES) return json(413, `request body is larger than the ${MAX_BODY_BYTES}-byte limit`);
   const body = ['GET', 'DELETE'].includes(request.method) ? undefined : await request.text();
   if (body && Buffer.byteLength(body) > MAX_BODY_BYTES) return json(413, `request body is larger than the ${MAX_BODY_BYTES}-byte limit`);
+  const contentType = request.headers.get('content-type');
+  if (body && !contentType?.toLowerCase().startsWith('application/json')) {
+    return json(415, 'send the body as application/json');
+  }
 
-  const config = getConfig();
+  let response: Response;
   try {
-    return await forwardToApi(
+    response = await forwardToApi(
       {
         backendUrl: config.backendUrl,
         token: mintApiToken(user.id, config.jwtSecret, config.tokenTtlSeconds),
@@ -50,7 +75,7 @@ export async function proxyTasks(request: Request, segments: string[], fetchImpl
         method: request.method,
         search: new URL(request.url).search,
         body: body || undefined,
-        contentType: body ? (request.headers.get('content-type') ?? 'application/json') : null,
+        contentType: body ? contentType : null,
         requestId: request.headers.get('x-request-id'),
         signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
       },
@@ -60,4 +85,12 @@ export async function proxyTasks(request: Request, segments: string[], fetchImpl
     console.error(JSON.stringify({ level: 'error', msg: 'api unreachable', error: String(error) }));
     return json(502, 'the task service is unavailable; retry in a moment', { 'Retry-After': '2' });
   }
+  // The session was valid, so an API that refuses our token means web and API disagree on
+  // JWT_SECRET: an operator's problem, not the user's. Signing in again would not help.
+  if (response.status === 401 || response.status === 403) {
+    console.error(JSON.stringify({ level: 'error', msg: 'api refused the web server token', status: response.status }));
+    return json(502, 'the task service refused this server; check that web and api share JWT_SECRET');
+  }
+  response.headers.set('Cache-Control', 'private, no-store');
+  return response;
 }
