@@ -2,7 +2,7 @@
 
 import { ApiError, type Task } from '@todo/api-client';
 import { createTasksApi, type TasksApi } from '@todo/api-client/browser';
-import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { type Filter, optimisticTask, tasksReducer, visibleTasks } from '../lib/tasks-state';
 import { type DraftErrors, draftToBody, validateDraft } from '../lib/validation';
 import { TaskForm } from './TaskForm';
@@ -137,8 +137,6 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
         await api.remove(task.id);
         setUndo({ task, index });
         setStatus(`Deleted “${task.title}”.`);
-        // The focused Delete button is gone: keep keyboard users where the action is.
-        requestAnimationFrame(() => undoRef.current?.focus());
         setFailure(null);
       } catch (error) {
         dispatch({ type: 'restored', task, index });
@@ -164,6 +162,12 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       fail(error, () => void undoDelete());
     }
   }, [api, fail, undo, update]);
+
+  // After a delete the focused Delete button is gone: keep keyboard users where the action is.
+  const undoTaskId = undo?.task.id;
+  useEffect(() => {
+    if (undoTaskId !== undefined) undoRef.current?.focus();
+  }, [undoTaskId]);
 
   const shown = visibleTasks(tasks, filter, search);
   const pending = tasks.filter((t) => !t.completed).length;
