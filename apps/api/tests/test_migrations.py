@@ -8,7 +8,7 @@ import sys
 
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.support import API_ROOT
 from todo_api.core.config import Settings
@@ -86,3 +86,15 @@ def test_alembic_cli_upgrade_head(fresh_settings: Settings) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "task" in _tables(fresh_settings)
+
+
+def test_tables_of_the_web_app_are_left_alone(fresh_settings: Settings) -> None:
+    """Better Auth's tables live in the same database; `alembic check` must not flag them."""
+    upgrade_to_head(fresh_settings)
+    engine = create_sync_engine(fresh_settings)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text('CREATE TABLE "session" (id TEXT PRIMARY KEY, token TEXT)'))
+    finally:
+        engine.dispose()
+    command.check(alembic_config(fresh_settings))

@@ -19,12 +19,21 @@ settings: Settings = config.attributes.get("settings") or load_settings()
 target_metadata = SQLModel.metadata
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Only our own tables: Better Auth's (user, session, account, verification) share the
+    database but belong to the web app, so autogenerate must never propose dropping them."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def run_offline() -> None:
     context.configure(
         url=settings.database.sync_url.render_as_string(hide_password=False),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=settings.database.is_sqlite,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -39,6 +48,7 @@ def run_online() -> None:
                 target_metadata=target_metadata,
                 # SQLite cannot ALTER most things; batch mode recreates tables instead.
                 render_as_batch=settings.database.is_sqlite,
+                include_object=include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()
