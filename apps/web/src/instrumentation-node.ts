@@ -1,11 +1,14 @@
 // Refuse to serve with a configuration that cannot work, naming the variable; in
 // development, create Better Auth's tables so a fresh clone just works.
 import { migrateAuth } from './lib/server/auth-core.mjs';
-import { ConfigError, getConfig } from './lib/server/config.mjs';
+import { ConfigError, DEV_AUTH_SECRET, DEV_JWT_SECRET, getConfig } from './lib/server/config.mjs';
 
 export async function checkAtStart(): Promise<void> {
   try {
     const config = getConfig();
+    if (config.jwtSecret === DEV_JWT_SECRET || config.authSecret === DEV_AUTH_SECRET) {
+      console.warn('web: using development placeholder secrets (JWT_SECRET / BETTER_AUTH_SECRET unset); never deploy like this');
+    }
     if (config.env === 'development' || process.env.AUTH_AUTO_MIGRATE === 'true') {
       await migrateAuth(config);
     }
