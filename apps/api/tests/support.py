@@ -48,6 +48,22 @@ def make_settings(
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`todo-api ARGS` as a separate process; importable from any working directory."""
+    full_env = {**(os.environ if env is None else env), "PYTHONPATH": str(API_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "todo_api.cli", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def server_env(settings: Settings) -> dict[str, str]:
     """The environment that points a server process at `settings`' database."""
     if settings.database.is_sqlite:

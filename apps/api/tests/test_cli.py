@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support import API_ROOT, SECRET, make_settings
+from tests.support import API_ROOT, SECRET, make_settings, run_cli
 from todo_api.cli import main, render_openapi
 from todo_api.core.security import verify_token
 
@@ -26,14 +24,7 @@ def test_mint_token_prints_a_token_the_api_accepts(
 
 
 def test_unknown_command_explains_usage() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "todo_api.cli", "launch"],
-        cwd=API_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("launch", cwd=API_ROOT)
     assert result.returncode == 2
     assert "invalid choice: 'launch'" in result.stderr
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support import API_ROOT
+from tests.support import API_ROOT, run_cli
 from todo_api.core.config import DEV_JWT_SECRET, ConfigError, load_settings
 from todo_api.core.db_url import normalise_database_url
 
@@ -74,15 +73,7 @@ def _clean_env(**env: str) -> dict[str, str]:
 
 def _check_config(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     # cwd without a .env file, so only the given environment counts.
-    return subprocess.run(
-        [sys.executable, "-m", "todo_api.cli", "check-config"],
-        cwd=tmp_path,
-        env={**_clean_env(**env), "PYTHONPATH": str(API_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli("check-config", cwd=tmp_path, env=_clean_env(**env))
 
 
 def test_production_without_anything_names_both_variables(tmp_path: Path) -> None:
@@ -158,15 +149,7 @@ def test_load_settings_raises_config_error() -> None:
 
 
 def test_serve_refuses_to_start_when_misconfigured(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "todo_api.cli", "serve", "--port", "1"],
-        cwd=tmp_path,
-        env={**_clean_env(APP_ENV="production"), "PYTHONPATH": str(API_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("serve", "--port", "1", cwd=tmp_path, env=_clean_env(APP_ENV="production"))
     assert result.returncode == 2
     assert "DATABASE_URL is required" in result.stderr
 
