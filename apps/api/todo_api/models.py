@@ -6,11 +6,11 @@ Limits come from the contract: title 1-200 characters after trimming, descriptio
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StrictBool
 from pydantic import Field as SchemaField
-from sqlalchemy import Column, DateTime, Index, String, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -136,3 +136,99 @@ class TaskPublic(TaskBase):
     completed: bool
     created_at: UTCDateTime
     updated_at: UTCDateTime
+
+
+# --- Conversations (the chat endpoint is stateless: history lives here) ---------------
+
+MESSAGE_MAX = 2000  # characters in one chat message from the user
+CONVERSATION_TITLE_MAX = 80
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversation"
+    __table_args__ = (Index("ix_conversation_user_id_updated_at", "user_id", "updated_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
+    # The first user message, shortened: what a list of past conversations shows.
+    title: str = Field(sa_column=Column(String(CONVERSATION_TITLE_MAX), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_conversation_id_id", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
+    conversation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("conversation.id", ondelete="CASCADE"), nullable=False)
+    )
+    role: str = Field(sa_column=Column(String(16), nullable=False))  # user | assistant
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    # The tool calls an assistant message made: [{name, arguments, result}].
+    tool_calls: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+def _clean_message(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty or only whitespace")
+    if len(value) > MESSAGE_MAX:
+        raise ValueError(f"must be at most {MESSAGE_MAX} characters")
+    _no_control_chars(value)
+    return value
+
+
+ChatText = Annotated[
+    str,
+    AfterValidator(_clean_message),
+    SchemaField(json_schema_extra={"minLength": 1, "maxLength": MESSAGE_MAX}),
+]
+
+
+class ChatRequest(SQLModel):
+    conversation_id: int | None = SchemaField(
+        default=None, gt=0, le=2**63 - 1, description="Omit to start a new conversation."
+    )
+    message: ChatText
+
+
+class ToolCallPublic(SQLModel):
+    name: str
+    arguments: dict[str, Any]
+    result: dict[str, Any] | list[dict[str, Any]]
+
+
+class ChatResponse(SQLModel):
+    conversation_id: int
+    response: str
+    tool_calls: list[ToolCallPublic]
+
+
+class ConversationPublic(SQLModel):
+    id: int
+    user_id: str
+    title: str
+    created_at: UTCDateTime
+    updated_at: UTCDateTime
+
+
+class MessagePublic(SQLModel):
+    id: int
+    user_id: str
+    conversation_id: int
+    role: str
+    content: str
+    tool_calls: list[ToolCallPublic] | None = None
+    created_at: UTCDateTime
