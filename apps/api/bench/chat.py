@@ -1,0 +1,110 @@
+"""`nx run api:bench-chat`: offline-engine chat turns end to end (HTTP, auth, database,
+history, tools), on PostgreSQL, with production settings.
+
+Each user has one conversation, so every turn also loads and extends its history. The mix
+is what a person types: adding, listing, completing and renaming by id, and a reference by
+title words. The rate limit is off (CHAT_RATE_LIMIT=0): it is per user and would measure
+itself. Prints the figures and writes them to docs/benchmarks.md; never fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx2 as httpx
+
+from bench.run import serving, write_report
+from todo_api.core.security import mint_token
+
+MESSAGES = [
+    {"kind": "add", "text": "add buy oat milk {n}"},
+    {"kind": "add", "text": "remind me to call the bank about card {n}"},
+    {"kind": "list", "text": "show me all my tasks"},
+    {"kind": "list", "text": "what's pending?"},
+    {"kind": "complete", "text": "mark task {id} as done"},
+    {"kind": "rename", "text": "rename task {id} to water the plants {n}"},
+    {"kind": "by title", "text": "complete the seed task 3"},
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs alone")
+    args = parser.parse_args()
+
+    with serving(args.workers, CHAT_RATE_LIMIT="0") as stack:
+        users = seed(stack.base_url, stack.secret, args.users)
+        runs = [
+            (
+                f"{connections} connections",
+                stack.load(users, {"chat": 1}, connections, args.seconds, chatMessages=MESSAGES),
+            )
+            for connections in args.connections
+        ]
+        postgres = stack.postgres_version
+
+    report = render(runs, args, postgres)
+    print(report)
+    if not args.no_write:
+        write_report(report, "chat-bench", "Chat (`nx run api:bench-chat`)")
+        print("\nwritten to docs/benchmarks.md")
+
+
+def seed(base_url: str, secret: str, n_users: int) -> list[dict[str, Any]]:
+    """Users with five tasks each, and one opening turn so later turns carry history."""
+    users = []
+    with httpx.Client(base_url=base_url, timeout=30) as http:
+        for i in range(n_users):
+            user_id = f"chat-user-{i}"
+            token = mint_token(user_id, secret, ttl_seconds=3600)
+            headers = {"Authorization": f"Bearer {token}"}
+            ids = [
+                http.post(
+                    f"/api/{user_id}/tasks", json={"title": f"Seed task {j}"}, headers=headers
+                ).json()["id"]
+                for j in range(5)
+            ]
+            reply = http.post(f"/api/{user_id}/chat", json={"message": "hi"}, headers=headers)
+            reply.raise_for_status()
+            users.append({"id": user_id, "token": token, "taskIds": ids})
+    return users
+
+
+def render(runs: list[tuple[str, dict[str, Any]]], args: argparse.Namespace, postgres: str) -> str:
+    lines = [
+        f"- Measured {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {os.cpu_count()} cores; "
+        "the load generator shares them.",
+        f"- API: APP_ENV=production, {args.workers} uvicorn workers, offline engine, "
+        f"PostgreSQL {postgres}. {args.users} users with 5 seeded tasks.",
+        f"- Load: closed loop, {args.seconds} s per run after a 3 s warm-up; each request is one "
+        "chat turn (store message, load history, understand, run tools, store reply).",
+        "",
+        "| run | turns/s | errors | p50 ms | p95 ms | p99 ms | max ms | API CPU ms / turn |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in runs:
+        o = r["overall"]
+        lines.append(
+            f"| {name} | {r['requests_per_second']} | {r['errors']} | {o['p50_ms']} | "
+            f"{o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {r['api_cpu_ms_per_request']} |"
+        )
+    lines += ["", "| run | message kind | count | p50 ms | p95 ms | p99 ms | errors |"]
+    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    for name, r in runs:
+        for kind, k in sorted(r["by_kind"].items()):
+            lines.append(
+                f"| {name} | {kind} | {k['count']} | {k['p50_ms']} | {k['p95_ms']} | "
+                f"{k['p99_ms']} | {k['errors']} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
