@@ -24,13 +24,15 @@ function generateTypes() {
 function generateLimits() {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
   const create = schema.components.schemas.TaskCreate.properties;
+  const chat = schema.components.schemas.ChatRequest.properties;
   const limits = {
     TITLE_MIN: create.title.minLength,
     TITLE_MAX: create.title.maxLength,
     DESCRIPTION_MAX: create.description.maxLength,
+    MESSAGE_MAX: chat.message.maxLength,
   };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value)) throw new Error(`openapi.json lacks ${name} (TaskCreate limits)`);
+    if (!Number.isInteger(value)) throw new Error(`openapi.json lacks ${name} (TaskCreate / ChatRequest limits)`);
   }
   const lines = Object.entries(limits).map(([name, value]) => `export const ${name} = ${value};`);
   return ['// Generated from apps/api/openapi.json by tools/scripts/generate-api-client.mjs. Do not edit.', ...lines, ''].join('\n');

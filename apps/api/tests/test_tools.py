@@ -49,9 +49,7 @@ async def test_each_tool_returns_the_contract_shape(session: AsyncSession) -> No
     # Completing is idempotent: it sets, never toggles.
     assert (await tools.complete_task(session, user, tid))["status"] == "completed"
     assert [t["id"] for t in await tools.list_tasks(session, user, "completed")] == [tid]
-    assert [t["id"] for t in await tools.list_tasks(session, user, "pending")] == [
-        other["task_id"]
-    ]
+    assert [t["id"] for t in await tools.list_tasks(session, user, "pending")] == [other["task_id"]]
     assert await tools.update_task(session, user, tid, title="Buy food") == {
         "task_id": tid,
         "status": "updated",

@@ -20,6 +20,7 @@ from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.logging import configure_logging
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
+from todo_api.mcp_server import mount_mcp
 
 logger = logging.getLogger("todo_api")
 
@@ -49,9 +50,13 @@ def create_app(settings: Settings | None = None, assistant: Engine | None = None
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
-            yield
+            async with mcp.run():
+                yield
         finally:
             await engine.dispose()
+            close = getattr(app.state.assistant, "aclose", None)
+            if close is not None:
+                await close()  # the LLM engine's HTTP client
 
     app = FastAPI(
         title="Todo AI Chatbot API",
@@ -67,6 +72,7 @@ def create_app(settings: Settings | None = None, assistant: Engine | None = None
     app.include_router(health.router)
     app.include_router(tasks.router)
     app.include_router(chat.router)
+    mcp = mount_mcp(app, settings)  # /mcp: the task tools over MCP
     register_error_handlers(app)
     # Outermost first: the request id and log line cover everything, including 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -1,8 +1,9 @@
 // Automated accessibility checks (axe-core, WCAG 2 A and AA) on every page, in the states a
-// user sees: empty, with tasks, while editing, and with an error shown.
+// user sees: empty, with tasks, while editing, and with an error shown; the assistant's panel
+// beside the list and as an open drawer on a phone.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { addTask, signUp } from './helpers';
+import { addTask, chatLog, chatPanel, say, signUp } from './helpers';
 
 async function violations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -39,5 +40,27 @@ test('the tasks page has no WCAG A/AA violations, empty, full, editing and with 
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.getByRole('button', { name: 'Delete “Call mom”' }).click();
   await expect(page.getByRole('button', { name: 'Undo' })).toBeFocused();
+  expect(await violations(page)).toEqual([]);
+});
+
+test('the assistant’s panel has no WCAG A/AA violations, empty, talking, and as an open drawer', async ({ page }) => {
+  await signUp(page);
+  await expect(chatLog(page)).toHaveAttribute('aria-busy', 'false');
+  expect(await violations(page)).toEqual([]);
+
+  await say(page, 'add buy milk');
+  await say(page, 'show my tasks');
+  await chatPanel(page).getByText('Past conversations').click();
+  await expect(chatPanel(page).getByRole('list', { name: 'Past conversations' })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  // Over the limit: the counter and the message say so.
+  await chatPanel(page).getByLabel('Message', { exact: true }).fill('x'.repeat(2001));
+  await expect(chatPanel(page).getByText('Keep messages to 2000 characters.')).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.getByRole('button', { name: 'Assistant', exact: true }).click();
+  await expect(chatPanel(page)).toBeVisible();
   expect(await violations(page)).toEqual([]);
 });

@@ -37,3 +37,22 @@ export const taskList = (page: Page) => page.getByRole('list', { name: 'Tasks' }
 /** Our alerts (Next.js adds an empty route announcer with the same role). */
 export const alertIn = (page: Page) =>
   page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });
+
+/** The assistant's panel (beside the tasks on wide screens, a drawer on narrow ones). */
+export const chatPanel = (page: Page) => page.getByRole('complementary', { name: 'Assistant' });
+export const chatLog = (page: Page) => chatPanel(page).getByRole('log');
+
+/** Sends one message to the assistant and waits for its answer. */
+export async function say(page: Page, text: string): Promise<void> {
+  const log = chatLog(page);
+  await expect(log).toHaveAttribute('aria-busy', 'false'); // history loaded, no turn running
+  const answers = await log.locator('.from-assistant').count();
+  const box = chatPanel(page).getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(log.locator('.from-assistant')).toHaveCount(answers + 1, { timeout: 30_000 });
+  await expect(log).toHaveAttribute('aria-busy', 'false');
+}
+
+/** The text of the assistant's latest answer. */
+export const lastAnswer = (page: Page) => chatLog(page).locator('.from-assistant').last();

@@ -1,6 +1,22 @@
-// Browser-side access to the tasks, through the web server's same-origin proxy
-// (/api/tasks...). The browser never learns the API's address or holds a token.
-import { apiErrorFrom, collectPages, type Task, type TaskCreate, type TaskSort, type TaskStatusFilter, type TaskUpdate } from './index';
+// Browser-side access to the tasks and the assistant, through the web server's same-origin
+// proxy (/api/tasks..., /api/chat, /api/conversations...). The browser never learns the
+// API's address or holds a token.
+import {
+  ApiError,
+  apiErrorFrom,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResponse,
+  collectPages,
+  type Conversation,
+  type FieldError,
+  type Task,
+  type TaskCreate,
+  type TaskSort,
+  type TaskStatusFilter,
+  type TaskUpdate,
+  type ToolCall,
+} from './index';
 
 export const PROXY_PREFIX = '/api/tasks';
 
@@ -13,10 +29,33 @@ export interface ListOptions {
   offset?: number;
 }
 
-async function call<T>(path: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<T> {
+/** An error answer that also said when to try again (429, or a 502 with Retry-After). */
+export class RetryLaterError extends ApiError {
+  constructor(
+    status: number,
+    detail: string,
+    fieldErrors: FieldError[],
+    /** Seconds to wait, from the Retry-After header. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(status, detail, fieldErrors);
+    this.name = 'RetryLaterError';
+  }
+}
+
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** One call to the web origin's proxy; an error answer becomes an ApiError with the API's words. */
+async function request<T>(url: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<T> {
   let response: Response;
   try {
-    response = await fetchImpl(`${PROXY_PREFIX}${path}`, {
+    response = await fetchImpl(url, {
       ...init,
       headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
       cache: 'no-store',
@@ -26,8 +65,16 @@ async function call<T>(path: string, init: RequestInit = {}, fetchImpl: typeof f
   }
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw apiErrorFrom(response.status, body);
+  if (!response.ok) {
+    const error = apiErrorFrom(response.status, body);
+    const wait = retryAfterSeconds(response.headers.get('retry-after'));
+    throw wait === undefined ? error : new RetryLaterError(error.status, error.detail, error.fieldErrors, wait);
+  }
   return body as T;
+}
+
+function call<T>(path: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<T> {
+  return request<T>(`${PROXY_PREFIX}${path}`, init, fetchImpl);
 }
 
 export function createTasksApi(fetchImpl: typeof fetch = (...args) => fetch(...args)) {
@@ -60,3 +107,34 @@ export function createTasksApi(fetchImpl: typeof fetch = (...args) => fetch(...a
 }
 
 export type TasksApi = ReturnType<typeof createTasksApi>;
+
+// --- The assistant ---------------------------------------------------------------------
+
+// Shapes of the chat endpoints, from the API's OpenAPI document.
+export type { ChatMessage, ChatRequest, ChatResponse, Conversation, ToolCall };
+export { MESSAGE_MAX } from './generated/limits';
+
+export const CHAT_PATH = '/api/chat';
+export const CONVERSATIONS_PATH = '/api/conversations';
+
+export function createChatApi(fetchImpl: typeof fetch = (...args) => fetch(...args)) {
+  return {
+    /** One turn: the user's message in, the assistant's answer (and what its tools did) out. */
+    send(body: ChatRequest): Promise<ChatResponse> {
+      return request<ChatResponse>(CHAT_PATH, { method: 'POST', body: JSON.stringify(body) }, fetchImpl);
+    },
+    /** The user's conversations, most recently active first. */
+    listConversations(limit?: number): Promise<Conversation[]> {
+      return request<Conversation[]>(limit === undefined ? CONVERSATIONS_PATH : `${CONVERSATIONS_PATH}?limit=${limit}`, {}, fetchImpl);
+    },
+    /** One conversation's messages, oldest first. */
+    messages(conversationId: number): Promise<ChatMessage[]> {
+      return request<ChatMessage[]>(`${CONVERSATIONS_PATH}/${conversationId}/messages`, {}, fetchImpl);
+    },
+    deleteConversation(conversationId: number): Promise<void> {
+      return request<void>(`${CONVERSATIONS_PATH}/${conversationId}`, { method: 'DELETE' }, fetchImpl);
+    },
+  };
+}
+
+export type ChatApi = ReturnType<typeof createChatApi>;

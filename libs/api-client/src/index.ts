@@ -3,11 +3,16 @@
 import type { components, paths } from './generated/openapi';
 
 export type { components, paths };
-export { DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN } from './generated/limits';
+export { DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX, TITLE_MIN } from './generated/limits';
 
 export type Task = components['schemas']['TaskPublic'];
 export type TaskCreate = components['schemas']['TaskCreate'];
 export type TaskUpdate = components['schemas']['TaskUpdate'];
+export type ChatRequest = components['schemas']['ChatRequest'];
+export type ChatResponse = components['schemas']['ChatResponse'];
+export type Conversation = components['schemas']['ConversationPublic'];
+export type ChatMessage = components['schemas']['MessagePublic'];
+export type ToolCall = components['schemas']['ToolCallPublic'];
 export type TaskStatusFilter = NonNullable<
   NonNullable<paths['/api/{user_id}/tasks']['get']['parameters']['query']>['status']
 >;

@@ -2,7 +2,6 @@
 // forwarder the web's proxy route uses. Never import this from browser code.
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './generated/openapi';
-import { PROXY_PREFIX } from './browser';
 
 export type ApiClient = Client<paths>;
 
@@ -18,8 +17,8 @@ export interface ForwardRequest {
   backendUrl: string;
   token: string;
   userId: string;
-  /** Path below the user's tasks, e.g. "" or "/12" or "/12/complete". */
-  subpath: string;
+  /** The API path below /api/{userId}, e.g. "/tasks/12/complete" or "/chat". */
+  apiPath: string;
   method: string;
   search: string;
   body?: string;
@@ -28,21 +27,21 @@ export interface ForwardRequest {
   signal?: AbortSignal;
 }
 
-// Only these reach the API: what the browser sends must not choose the user or the auth.
+// Only these come back from the API: its cookies or other headers never reach the browser.
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'retry-after'];
 
 /**
- * Sends one request to /api/{userId}/tasks{subpath} and returns the API's answer as a
- * Response for the browser. A Link header is rewritten to the proxy's own path.
+ * Sends one request to /api/{userId}{apiPath} and returns the API's answer as a Response for
+ * the browser, with a Link header rewritten from the API's user path to the proxy's own
+ * (`/api/...` on the web origin).
  */
 export async function forwardToApi(req: ForwardRequest, fetchImpl: typeof fetch = fetch): Promise<Response> {
   const base = req.backendUrl.replace(/\/+$/, '');
-  const userPath = `/api/${encodeURIComponent(req.userId)}/tasks`;
-  const url = `${base}${userPath}${req.subpath}${req.search}`;
+  const userPrefix = `/api/${encodeURIComponent(req.userId)}`;
   const headers: Record<string, string> = { Authorization: `Bearer ${req.token}`, Accept: 'application/json' };
   if (req.contentType) headers['Content-Type'] = req.contentType;
   if (req.requestId) headers['X-Request-ID'] = req.requestId;
-  const upstream = await fetchImpl(url, {
+  const upstream = await fetchImpl(`${base}${userPrefix}${req.apiPath}${req.search}`, {
     method: req.method,
     headers,
     body: req.body,
@@ -50,13 +49,13 @@ export async function forwardToApi(req: ForwardRequest, fetchImpl: typeof fetch 
     cache: 'no-store',
     redirect: 'manual',
   });
-  const out = new Headers();
+  const out = new Headers({ 'Cache-Control': 'private, no-store' });
   for (const name of FORWARDED_RESPONSE_HEADERS) {
     const value = upstream.headers.get(name);
     if (value) out.set(name, value);
   }
   const link = upstream.headers.get('link');
-  if (link) out.set('link', link.replace(`<${userPath}`, `<${PROXY_PREFIX}`));
+  if (link) out.set('link', link.replaceAll(`<${userPrefix}/`, '</api/'));
   const payload = upstream.status === 204 ? null : await upstream.arrayBuffer();
   return new Response(payload, { status: upstream.status, headers: out });
 }

@@ -222,5 +222,6 @@ async def chat_turn(
 
 
 def _id(conversation: Conversation) -> int:
-    assert conversation.id is not None  # set by the INSERT
+    if conversation.id is None:  # pragma: no cover - set by the INSERT
+        raise RuntimeError("conversation was not stored")
     return conversation.id

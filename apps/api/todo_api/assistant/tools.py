@@ -117,9 +117,10 @@ TOOL_SPECS: dict[ToolName, ToolSpec] = {
 }
 
 
-def error(
-    kind: Literal["not_found", "invalid_argument", "unknown_tool"], message: str, **extra: Any
-) -> dict[str, Any]:
+ErrorKind = Literal["not_found", "invalid_argument", "unknown_tool", "forbidden"]
+
+
+def error(kind: ErrorKind, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": kind, "message": message, **extra}
 
 

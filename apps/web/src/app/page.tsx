@@ -1,10 +1,11 @@
-// The tasks page, rendered on the server with the user's tasks, then live in the browser.
+// The tasks page, rendered on the server with the user's tasks, then live in the browser,
+// with the assistant's chat beside the list (a drawer on narrow screens).
 import { collectPages, type Task } from '@todo/api-client';
 import { createApiClient } from '@todo/api-client/server';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Header } from '../components/Header';
-import { TaskBoard } from '../components/TaskBoard';
+import { Workspace } from '../components/Workspace';
 import { currentUser } from '../lib/server/auth';
 import { getConfig } from '../lib/server/config.mjs';
 import { mintApiToken } from '../lib/server/token';
@@ -38,12 +39,7 @@ export default async function TasksPage() {
     <>
       <Header email={user.email} />
       <main className="layout">
-        <TaskBoard userId={user.id} initialTasks={tasks} initialError={error} />
-        {/* The assistant's chat panel goes here (a drawer on narrow screens). */}
-        <aside id="chat-panel" className="chat-placeholder" aria-label="Assistant">
-          <h2>Assistant</h2>
-          <p className="muted">Chat with the assistant to manage your tasks. Coming soon.</p>
-        </aside>
+        <Workspace userId={user.id} initialTasks={tasks} initialError={error} />
       </main>
     </>
   );

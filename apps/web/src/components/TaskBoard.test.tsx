@@ -183,4 +183,14 @@ describe('TaskBoard', () => {
     await waitFor(() => expect(screen.getByRole('checkbox', { name: 'Done thing' })).toBeChecked());
     expect(api.setCompleted).toHaveBeenCalledWith(60, true);
   });
+
+  it('reads the list again when its refresh signal changes (the assistant changed tasks)', async () => {
+    const api = fakeApi({ listAll: jest.fn(async () => [task(4, 'Buy milk', true)]) });
+    const { rerender } = render(<TaskBoard userId="u1" initialTasks={[]} api={api} refreshSignal={0} />);
+    rerender(<TaskBoard userId="u1" initialTasks={[]} api={api} refreshSignal={0} />);
+    expect(api.listAll).not.toHaveBeenCalled(); // not on first render, nor without a change
+    rerender(<TaskBoard userId="u1" initialTasks={[]} api={api} refreshSignal={1} />);
+    expect(await screen.findByRole('checkbox', { name: 'Buy milk' })).toBeChecked();
+    expect(api.listAll).toHaveBeenCalledTimes(1);
+  });
 });

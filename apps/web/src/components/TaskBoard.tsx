@@ -24,6 +24,8 @@ interface Props {
   initialTasks: Task[] | null;
   initialError?: string | null;
   api?: TasksApi;
+  /** Read the list again whenever this changes (the assistant changed tasks). */
+  refreshSignal?: number;
 }
 
 const isRetryable = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
@@ -37,7 +39,7 @@ function describe(error: unknown): string {
   return 'Something went wrong.';
 }
 
-export function TaskBoard({ userId, initialTasks, initialError = null, api: injected }: Props) {
+export function TaskBoard({ userId, initialTasks, initialError = null, api: injected, refreshSignal = 0 }: Props) {
   const api = useMemo(() => injected ?? createTasksApi(), [injected]);
   const [tasks, dispatch] = useReducer(tasksReducer, initialTasks ?? []);
   const [loaded, setLoaded] = useState(initialTasks !== null);
@@ -77,6 +79,13 @@ export function TaskBoard({ userId, initialTasks, initialError = null, api: inje
       fail(error, () => void reload());
     }
   }, [api, fail]);
+
+  const seenSignal = useRef(refreshSignal);
+  useEffect(() => {
+    if (refreshSignal === seenSignal.current) return;
+    seenSignal.current = refreshSignal;
+    void reload();
+  }, [refreshSignal, reload]);
 
   // Add: show at once, confirm or roll back. On failure the form keeps what was typed.
   const add = useCallback(

@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { createHmac } from 'node:crypto';
-import { apiSubpath, proxyTasks } from './proxy';
+import { proxyToApi, resolveRoute } from './proxy';
 
 jest.mock('./auth', () => ({ currentUser: jest.fn() }));
 const { currentUser } = jest.requireMock('./auth') as { currentUser: jest.Mock };
@@ -27,23 +27,48 @@ function fakeApi(response: Response | Error) {
 
 const request = (path: string, init: RequestInit = {}) => new Request(`http://web.local/api/tasks${path}`, init);
 
+// The tasks route handler passes the path below /api/tasks; the proxy wants it below /api.
+const proxyTasks = (req: Request, segments: string[], fetchImpl: typeof fetch) => proxyToApi(req, ['tasks', ...segments], fetchImpl);
+
 beforeEach(() => currentUser.mockResolvedValue({ id: 'user-7', email: 'u@example.com', name: 'U' }));
 
-describe('apiSubpath', () => {
+describe('resolveRoute', () => {
   it.each([
-    [[], ''],
-    [['12'], '/12'],
-    [['12', 'complete'], '/12/complete'],
-  ])('%j -> %s', (segments, subpath) => {
-    expect(apiSubpath(segments)?.subpath).toBe(subpath);
+    [['tasks'], '/tasks', 'GET, POST'],
+    [['tasks', '12'], '/tasks/12', 'GET, PUT, DELETE'],
+    [['tasks', '12', 'complete'], '/tasks/12/complete', 'PATCH'],
+    [['chat'], '/chat', 'POST'],
+    [['conversations'], '/conversations', 'GET'],
+    [['conversations', '3'], '/conversations/3', 'DELETE'],
+    [['conversations', '3', 'messages'], '/conversations/3/messages', 'GET'],
+  ])('%j -> %s (%s)', (segments, apiPath, methods) => {
+    const route = resolveRoute(segments);
+    expect(route?.apiPath).toBe(apiPath);
+    expect(route?.methods.join(', ')).toBe(methods);
   });
 
-  it.each([[['0']], [['abc']], [['12', 'other']], [['12', 'complete', 'x']], [['..', 'x']], [['99999999999']]])(
-    'refuses %j',
-    (segments) => {
-      expect(apiSubpath(segments)).toBeNull();
-    },
-  );
+  it.each([
+    [[]],
+    [['tasks', '0']],
+    [['tasks', 'abc']],
+    [['tasks', '12', 'other']],
+    [['tasks', '12', 'complete', 'x']],
+    [['tasks', '..', 'x']],
+    [['tasks', '99999999999']],
+    [['chat', '1']],
+    [['conversations', 'x']],
+    [['conversations', '3', 'messages', '4']],
+    [['conversations', '-3', 'messages']],
+    [['users']],
+    [['healthz']],
+  ])('refuses %j', (segments) => {
+    expect(resolveRoute(segments)).toBeNull();
+  });
+
+  it('gives chat turns a longer upstream timeout than task calls', () => {
+    expect(resolveRoute(['chat'])!.timeoutMs).toBeGreaterThanOrEqual(60_000);
+    expect(resolveRoute(['tasks'])!.timeoutMs).toBeLessThan(resolveRoute(['chat'])!.timeoutMs);
+  });
 });
 
 describe('proxyTasks', () => {
@@ -183,5 +208,90 @@ describe('proxyTasks', () => {
     expect(sent.Authorization).not.toBe('Bearer browser-made');
     expect(Object.keys(sent).map((k) => k.toLowerCase())).not.toContain('cookie');
     expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+});
+
+describe('proxyToApi: the assistant’s paths', () => {
+  const chat = (body: string, headers: Record<string, string> = {}) =>
+    new Request('http://web.local/api/chat', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+  it('forwards a chat turn to the user’s chat endpoint, body as sent', async () => {
+    const answer = { conversation_id: 5, response: 'Added “Buy milk”.', tool_calls: [] };
+    const api = fakeApi(Response.json(answer));
+    const response = await proxyToApi(chat('{"message":"add buy milk"}'), ['chat'], api.fetchImpl);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(answer);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(api.seen[0]!.url).toBe('http://api.internal:8000/api/user-7/chat');
+    expect(api.seen[0]!.init.method).toBe('POST');
+    expect(api.seen[0]!.init.body).toBe('{"message":"add buy milk"}');
+    expect(api.seen[0]!.init.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('lists conversations (query kept), reads messages and deletes', async () => {
+    const list = fakeApi(Response.json([{ id: 5 }]));
+    await proxyToApi(new Request('http://web.local/api/conversations?limit=5'), ['conversations'], list.fetchImpl);
+    expect(list.seen[0]!.url).toBe('http://api.internal:8000/api/user-7/conversations?limit=5');
+
+    const messages = fakeApi(Response.json([]));
+    await proxyToApi(new Request('http://web.local/api/conversations/5/messages'), ['conversations', '5', 'messages'], messages.fetchImpl);
+    expect(messages.seen[0]!.url).toBe('http://api.internal:8000/api/user-7/conversations/5/messages');
+
+    const removed = fakeApi(new Response(null, { status: 204 }));
+    const response = await proxyToApi(
+      new Request('http://web.local/api/conversations/5', { method: 'DELETE' }),
+      ['conversations', '5'],
+      removed.fetchImpl,
+    );
+    expect(response.status).toBe(204);
+    expect(removed.seen[0]!.init.method).toBe('DELETE');
+  });
+
+  it('passes 429 and its Retry-After through, and 404s as the API said them', async () => {
+    const limited = fakeApi(Response.json({ detail: 'too many messages' }, { status: 429, headers: { 'retry-after': '17' } }));
+    const response = await proxyToApi(chat('{"message":"hi"}'), ['chat'], limited.fetchImpl);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('17');
+    expect(await response.json()).toEqual({ detail: 'too many messages' });
+
+    const missing = fakeApi(Response.json({ detail: 'conversation 9 not found' }, { status: 404 }));
+    const notFound = await proxyToApi(chat('{"conversation_id":9,"message":"hi"}'), ['chat'], missing.fetchImpl);
+    expect(notFound.status).toBe(404);
+  });
+
+  it('only allows each path its methods (405 with Allow), before any API call', async () => {
+    const api = fakeApi(Response.json({}));
+    const get = await proxyToApi(new Request('http://web.local/api/chat'), ['chat'], api.fetchImpl);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    const readOne = await proxyToApi(new Request('http://web.local/api/conversations/5'), ['conversations', '5'], api.fetchImpl);
+    expect(readOne.headers.get('allow')).toBe('DELETE');
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('applies the same guards: session, same site, JSON', async () => {
+    const api = fakeApi(Response.json({}));
+    expect((await proxyToApi(chat('{"message":"hi"}', { origin: 'http://evil.example' }), ['chat'], api.fetchImpl)).status).toBe(403);
+    const form = new Request('http://web.local/api/chat', { method: 'POST', body: 'message=hi', headers: { 'content-type': 'text/plain' } });
+    expect((await proxyToApi(form, ['chat'], api.fetchImpl)).status).toBe(415);
+    const foreignDelete = new Request('http://web.local/api/conversations/5', { method: 'DELETE', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect((await proxyToApi(foreignDelete, ['conversations', '5'], api.fetchImpl)).status).toBe(403);
+    currentUser.mockResolvedValue(null);
+    expect((await proxyToApi(new Request('http://web.local/api/conversations'), ['conversations'], api.fetchImpl)).status).toBe(401);
+    expect(api.seen).toHaveLength(0);
+  });
+
+  it('names the assistant when the API is down, and answers 504 when a turn takes too long', async () => {
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const down = await proxyToApi(chat('{"message":"hi"}'), ['chat'], fakeApi(new TypeError('fetch failed')).fetchImpl);
+    expect(down.status).toBe(502);
+    expect((await down.json()).detail).toMatch(/assistant is unavailable/);
+
+    // What fetch rejects with when AbortSignal.timeout fires.
+    const slow = fakeApi(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
+    const timedOut = await proxyToApi(chat('{"message":"hi"}'), ['chat'], slow.fetchImpl);
+    expect(timedOut.status).toBe(504);
+    expect((await timedOut.json()).detail).toMatch(/took too long/);
+    spy.mockRestore();
   });
 });

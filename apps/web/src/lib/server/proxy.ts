@@ -1,5 +1,7 @@
-// The browser's only way to the API: /api/tasks[/<id>[/complete]] on the web origin.
-// The session decides the user; the API's address and the token stay on the server.
+// The browser's only way to the API: a fixed table of paths on the web origin (/api/tasks…,
+// /api/chat, /api/conversations…), each mapped to the same path under the session user's
+// /api/{user_id} on the API. The session decides the user; the API's address and the token
+// stay on the server.
 import { forwardToApi } from '@todo/api-client/server';
 import { currentUser } from './auth';
 import { getConfig } from './config.mjs';
@@ -7,11 +9,55 @@ import { mintApiToken } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
-const METHODS_BY_SHAPE: Record<string, string[]> = {
-  collection: ['GET', 'POST'],
-  item: ['GET', 'PUT', 'DELETE'],
-  complete: ['PATCH'],
-};
+// A chat turn runs the assistant's engine (possibly a language model) and its tools.
+const CHAT_TIMEOUT_MS = 60_000;
+
+const ID = /^[1-9][0-9]{0,9}$/;
+
+interface ProxyRoute {
+  /** Path segments below /api on both sides; ':id' is a positive integer id. */
+  pattern: string;
+  methods: string[];
+  timeoutMs?: number;
+  /** How the user reads about an outage ("the task service is unavailable"). */
+  service?: string;
+}
+
+/** Everything the browser may reach. Anything else is a 404 that never reaches the API. */
+export const ROUTES: readonly ProxyRoute[] = [
+  { pattern: 'tasks', methods: ['GET', 'POST'] },
+  { pattern: 'tasks/:id', methods: ['GET', 'PUT', 'DELETE'] },
+  { pattern: 'tasks/:id/complete', methods: ['PATCH'] },
+  { pattern: 'chat', methods: ['POST'], timeoutMs: CHAT_TIMEOUT_MS, service: 'the assistant' },
+  { pattern: 'conversations', methods: ['GET'], service: 'the assistant' },
+  { pattern: 'conversations/:id', methods: ['DELETE'], service: 'the assistant' },
+  { pattern: 'conversations/:id/messages', methods: ['GET'], service: 'the assistant' },
+];
+
+export interface ResolvedRoute {
+  /** The API path below /api/{user_id}, e.g. "/tasks/12/complete". */
+  apiPath: string;
+  methods: string[];
+  timeoutMs: number;
+  service: string;
+}
+
+/** Which API path the proxy path segments (below /api) map to, or null for anything else. */
+export function resolveRoute(segments: string[]): ResolvedRoute | null {
+  for (const route of ROUTES) {
+    const parts = route.pattern.split('/');
+    if (parts.length !== segments.length) continue;
+    const matches = parts.every((part, i) => (part === ':id' ? ID.test(segments[i]!) : part === segments[i]));
+    if (!matches) continue;
+    return {
+      apiPath: `/${segments.join('/')}`,
+      methods: route.methods,
+      timeoutMs: route.timeoutMs ?? UPSTREAM_TIMEOUT_MS,
+      service: route.service ?? 'the task service',
+    };
+  }
+  return null;
+}
 
 const NO_STORE = { 'Cache-Control': 'private, no-store' };
 const json = (status: number, detail: string, headers: Record<string, string> = {}) =>
@@ -31,21 +77,11 @@ export function fromForeignSite(request: Request, trustedOrigins: string[]): boo
   return origin !== new URL(request.url).origin && !trustedOrigins.includes(origin);
 }
 
-/** Which API path a proxy path maps to, or null for anything else. */
-export function apiSubpath(segments: string[]): { subpath: string; shape: keyof typeof METHODS_BY_SHAPE } | null {
-  if (segments.length === 0) return { subpath: '', shape: 'collection' };
-  const [id, action, ...rest] = segments;
-  if (!id || !/^[1-9][0-9]{0,9}$/.test(id) || rest.length) return null;
-  if (action === undefined) return { subpath: `/${id}`, shape: 'item' };
-  if (action === 'complete') return { subpath: `/${id}/complete`, shape: 'complete' };
-  return null;
-}
-
-export async function proxyTasks(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
-  const target = apiSubpath(segments);
+/** Proxies one browser request; `segments` is its path below /api (["tasks", "12"]). */
+export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
+  const target = resolveRoute(segments);
   if (!target) return json(404, 'Not Found');
-  const allowed = METHODS_BY_SHAPE[target.shape] ?? [];
-  if (!allowed.includes(request.method)) return json(405, 'Method Not Allowed', { Allow: allowed.join(', ') });
+  if (!target.methods.includes(request.method)) return json(405, 'Method Not Allowed', { Allow: target.methods.join(', ') });
   const config = getConfig();
   const changes = request.method !== 'GET';
   if (changes && fromForeignSite(request, config.trustedOrigins)) {
@@ -71,26 +107,28 @@ export async function proxyTasks(request: Request, segments: string[], fetchImpl
         backendUrl: config.backendUrl,
         token: mintApiToken(user.id, config.jwtSecret, config.tokenTtlSeconds),
         userId: user.id,
-        subpath: target.subpath,
+        apiPath: target.apiPath,
         method: request.method,
         search: new URL(request.url).search,
         body: body || undefined,
         contentType: body ? contentType : null,
         requestId: request.headers.get('x-request-id'),
-        signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+        signal: AbortSignal.timeout(target.timeoutMs),
       },
       fetchImpl,
     );
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'api unreachable', error: String(error) }));
-    return json(502, 'the task service is unavailable; retry in a moment', { 'Retry-After': '2' });
+    const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+    console.error(JSON.stringify({ level: 'error', msg: timedOut ? 'api timed out' : 'api unreachable', path: target.apiPath, error: String(error) }));
+    if (timedOut) return json(504, `${target.service} took too long to answer; retry in a moment`);
+    return json(502, `${target.service} is unavailable; retry in a moment`, { 'Retry-After': '2' });
   }
   // The session was valid, so an API that refuses our token means web and API disagree on
   // JWT_SECRET: an operator's problem, not the user's. Signing in again would not help.
   if (response.status === 401 || response.status === 403) {
     console.error(JSON.stringify({ level: 'error', msg: 'api refused the web server token', status: response.status }));
-    return json(502, 'the task service refused this server; check that web and api share JWT_SECRET');
+    return json(502, `${target.service} refused this server; check that web and api share JWT_SECRET`);
   }
-  response.headers.set('Cache-Control', 'private, no-store');
+  // Everything else, 429 and its Retry-After included, goes to the browser as the API said it.
   return response;
 }

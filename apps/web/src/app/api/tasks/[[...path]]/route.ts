@@ -1,4 +1,4 @@
-import { proxyTasks } from '../../../../lib/server/proxy';
+import { proxyToApi } from '../../../../lib/server/proxy';
 
 export const dynamic = 'force-dynamic';
 
@@ -6,7 +6,7 @@ type Context = { params: Promise<{ path?: string[] }> };
 
 async function handle(request: Request, context: Context): Promise<Response> {
   const { path = [] } = await context.params;
-  return proxyTasks(request, path);
+  return proxyToApi(request, ['tasks', ...path]);
 }
 
 export { handle as DELETE, handle as GET, handle as PATCH, handle as POST, handle as PUT };

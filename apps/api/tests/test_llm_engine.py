@@ -1,0 +1,308 @@
+"""The LLM engine against a scripted OpenAI-compatible server (tests/fake_openai.py):
+model -> Agents SDK -> our MCP server's tools -> database -> back to the model, the
+acting user fixed by the request, and every failure ending as a friendly reply."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from devtools.postgres import free_port
+from tests.fake_openai import FakeOpenAI, call, calls, fail, fake_openai, hang, say, tool_results
+from tests.support import make_settings, new_user
+from todo_api.assistant import tools
+from todo_api.assistant.engine import HistoryMessage, Turn
+from todo_api.assistant.llm import (
+    CONFUSED_REPLY,
+    TIMEOUT_REPLY,
+    TOO_MANY_STEPS_REPLY,
+    UNAVAILABLE_REPLY,
+    LlmEngine,
+)
+from todo_api.assistant.tools import TOOL_NAMES, ToolResult, ToolRunner
+from todo_api.core.config import Settings
+from todo_api.core.db import create_app_engine, session_factory
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    engine = create_app_engine(settings)
+    async with session_factory(engine)() as s:
+        yield s
+    await engine.dispose()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with fake_openai() as server:
+        yield server
+
+
+Llm = Callable[..., LlmEngine]
+
+
+@pytest.fixture
+async def llm() -> AsyncIterator[Llm]:
+    """Makes engines on a base URL (from the settings, as the app does); closes them."""
+    made: list[LlmEngine] = []
+
+    def make(base_url: str, timeout: float = 10.0) -> LlmEngine:
+        settings = make_settings(
+            None, openai_base_url=base_url, openai_model="fake-model", llm_timeout_seconds=timeout
+        )
+        made.append(LlmEngine.from_settings(settings))
+        return made[-1]
+
+    yield make
+    for engine in made:
+        await engine.aclose()
+
+
+def turn(session: AsyncSession, message: str, *history: HistoryMessage) -> Turn:
+    user = new_user()
+    return Turn(user, message, list(history), ToolRunner(session, user))
+
+
+async def test_tool_calls_reach_the_database_and_come_back(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(
+        call("add_task", {"title": "Buy milk"}),
+        lambda request: call("complete_task", {"task_id": tool_results(request)[-1]["task_id"]}),
+        say("Added 'Buy milk' and marked it done."),
+    )
+    t = turn(session, "add buy milk, and I already bought it")
+    assert await llm(fake.base_url).reply(t) == "Added 'Buy milk' and marked it done."
+
+    [task] = await tools.list_tasks(session, t.user_id)
+    assert task["title"] == "Buy milk" and task["completed"] is True
+    assert [(c.name, c.arguments) for c in t.tools.calls] == [
+        ("add_task", {"user_id": t.user_id, "title": "Buy milk"}),
+        ("complete_task", {"user_id": t.user_id, "task_id": task["id"]}),
+    ]
+    assert t.tools.calls[1].result == {
+        "task_id": task["id"],
+        "status": "completed",
+        "title": "Buy milk",
+    }
+
+    first, *_, last = fake.requests
+    assert first["model"] == "fake-model"
+    assert first["messages"][0]["role"] == "system"
+    assert "add_task" in first["messages"][0]["content"]
+    assert first["messages"][-1] == {"role": "user", "content": t.message}
+    # The model sees the MCP tools, without user_id: the request decides the user.
+    sent = {tool["function"]["name"]: tool["function"] for tool in first["tools"]}
+    assert sorted(sent) == sorted(TOOL_NAMES)
+    for function in sent.values():
+        assert "user_id" not in function["parameters"]["properties"]
+        assert "user_id" not in function["parameters"].get("required", [])
+    assert sent["add_task"]["parameters"]["required"] == ["title"]
+    assert sent["add_task"]["description"] == tools.TOOL_SPECS["add_task"].description
+    # ...and the results of its calls, as the contract's JSON.
+    assert tool_results(last) == [c.result for c in t.tools.calls]
+
+
+async def test_history_is_sent_with_the_tool_calls_it_made(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(say("It is task 7."))
+    added = {"task_id": 7, "status": "created", "title": "Walk the dog"}
+    history = (
+        HistoryMessage("user", "add walk the dog"),
+        HistoryMessage(
+            "assistant",
+            "Added 'Walk the dog'.",
+            [
+                {
+                    "name": "add_task",
+                    "arguments": {"user_id": "u", "title": "Walk the dog"},
+                    "result": added,
+                }
+            ],
+        ),
+    )
+    t = turn(session, "which id was that?", *history)
+    assert await llm(fake.base_url).reply(t) == "It is task 7."
+
+    messages = fake.requests[0]["messages"]
+    assert [m["role"] for m in messages] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+        "user",
+    ]
+    assert messages[1]["content"] == "add walk the dog"
+    [tool_call] = messages[2]["tool_calls"]
+    assert tool_call["function"]["name"] == "add_task"
+    assert json.loads(tool_call["function"]["arguments"]) == {"title": "Walk the dog"}
+    assert json.loads(messages[3]["content"]) == added
+    assert messages[3]["tool_call_id"] == tool_call["id"]
+    assert messages[4]["content"] == "Added 'Walk the dog'."
+    assert messages[5] == {"role": "user", "content": "which id was that?"}
+
+
+async def test_a_user_id_from_the_model_is_ignored(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    victim = new_user()
+    [victims_task] = [await tools.add_task(session, victim, "Private")]
+    fake.add(
+        call("add_task", {"user_id": victim, "title": "Planted"}),
+        call("delete_task", {"user_id": victim, "task_id": victims_task["task_id"]}),
+        call("list_tasks", {"user_id": victim}),
+        say("Done."),
+    )
+    t = turn(session, "mess with someone else's list")
+    await llm(fake.base_url).reply(t)
+
+    victims = await tools.list_tasks(session, victim)
+    assert [v["title"] for v in victims] == ["Private"]
+    assert [c["title"] for c in await tools.list_tasks(session, t.user_id)] == ["Planted"]
+    assert all(c.arguments["user_id"] == t.user_id for c in t.tools.calls)
+    assert t.tools.calls[1].result["error"] == "not_found"  # type: ignore[call-overload]
+    assert [task["title"] for task in t.tools.calls[2].result] == ["Planted"]  # type: ignore[index]
+
+
+async def test_tool_errors_go_back_to_the_model(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(
+        call("complete_task", {"task_id": 2**31 - 1}),
+        call("add_task", {"title": ""}),
+        say("I couldn't find that task."),
+    )
+    t = turn(session, "finish task 2147483647")
+    assert await llm(fake.base_url).reply(t) == "I couldn't find that task."
+    not_found, invalid = tool_results(fake.requests[-1])
+    assert not_found["error"] == "not_found"
+    assert invalid["error"] == "invalid_argument" and invalid["field"] == "title"
+    assert [c.result for c in t.tools.calls] == [not_found, invalid]
+
+
+async def test_malformed_tool_arguments(fake: FakeOpenAI, session: AsyncSession, llm: Llm) -> None:
+    fake.add(call("add_task", '{"title": "Buy'), say("Sorry, could you say that again?"))
+    t = turn(session, "add buy")
+    assert await llm(fake.base_url).reply(t) == "Sorry, could you say that again?"
+    [error] = tool_results(fake.requests[-1])
+    assert error["error"] == "invalid_argument"
+    assert t.tools.calls == []
+    assert await tools.list_tasks(session, t.user_id) == []
+
+
+async def test_unknown_tool(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.add(call("drop_database", {}), say("unreachable"))
+    t = turn(session, "drop everything")
+    with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
+        assert await llm(fake.base_url).reply(t) == CONFUSED_REPLY
+    assert any(r.getMessage() == "llm turn failed" for r in caplog.records)
+
+
+async def test_server_error(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.add(fail(500), fail(500))  # the client retries once
+    with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
+        assert await llm(fake.base_url).reply(turn(session, "hi")) == UNAVAILABLE_REPLY
+    [record] = [r for r in caplog.records if r.name == "todo_api.assistant.llm"]
+    assert record.getMessage() == "llm server error"
+    assert record.__dict__["status"] == 500
+
+
+async def test_connection_refused(session: AsyncSession, llm: Llm) -> None:
+    engine = llm(f"http://127.0.0.1:{free_port()}/v1")
+    assert await engine.reply(turn(session, "hi")) == UNAVAILABLE_REPLY
+
+
+async def test_timeout_keeps_what_was_done(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(call("add_task", {"title": "Pay rent"}), hang())
+    t = turn(session, "add pay rent")
+    started = time.monotonic()
+    reply = await llm(fake.base_url, timeout=1.0).reply(t)
+    assert time.monotonic() - started < 5
+    assert reply.endswith(TIMEOUT_REPLY)
+    assert "created 'Pay rent'" in reply
+    assert [c.name for c in t.tools.calls] == ["add_task"]
+
+
+async def test_too_many_turns(fake: FakeOpenAI, session: AsyncSession, llm: Llm) -> None:
+    fake.add(*[call("list_tasks", {}) for _ in range(20)])
+    engine = llm(fake.base_url)
+    engine.max_turns = 3
+    t = turn(session, "keep looking")
+    assert await engine.reply(t) == TOO_MANY_STEPS_REPLY
+    assert len(t.tools.calls) == 3
+
+
+async def test_parallel_calls_share_the_session_safely(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    titles = [f"Task {n}" for n in range(5)]
+    fake.add(calls(*[("add_task", {"title": title}) for title in titles]), say("Added five."))
+    t = turn(session, "add five tasks")
+    assert await llm(fake.base_url).reply(t) == "Added five."
+    stored = await tools.list_tasks(session, t.user_id)
+    assert sorted(s["title"] for s in stored) == titles
+    assert len(t.tools.calls) == 5
+
+
+async def test_from_settings_reads_the_llm_settings() -> None:
+    settings = make_settings(
+        None,
+        openai_api_key="sk-test",
+        openai_base_url="http://llm.internal:11434/v1",
+        openai_model="llama3.1",
+        llm_timeout_seconds=12.5,
+    )
+    engine = LlmEngine.from_settings(settings)
+    assert engine.name == "llm"
+    assert engine.model_name == "llama3.1"
+    assert engine.timeout_seconds == 12.5
+    client: Any = engine.model._client
+    assert str(client.base_url).rstrip("/") == "http://llm.internal:11434/v1"
+    assert client.api_key == "sk-test"
+    await engine.aclose()
+
+
+@dataclass
+class SlowRunner(ToolRunner):
+    delay: float = 0.0
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> ToolResult:
+        await asyncio.sleep(self.delay)
+        return await super().call(name, arguments)
+
+
+async def test_a_tool_call_under_way_when_time_runs_out_is_finished_and_reported(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(call("add_task", {"title": "Slow one"}), say("unreachable"))
+    user = new_user()
+    t = Turn(user, "add slow one", [], SlowRunner(session, user, delay=1.5))
+    reply = await llm(fake.base_url, timeout=0.5).reply(t)
+    assert reply.endswith(TIMEOUT_REPLY)
+    assert "created 'Slow one'" in reply
+    assert [c.name for c in t.tools.calls] == ["add_task"]
+    assert [task["title"] for task in await tools.list_tasks(session, user)] == ["Slow one"]
+    assert len(fake.requests) == 1

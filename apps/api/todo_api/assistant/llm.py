@@ -1,0 +1,323 @@
+"""The LLM engine: an OpenAI Agents SDK agent on any OpenAI-compatible Chat Completions
+server (OpenAI, Ollama, vLLM), using the task tools of our own MCP server.
+
+How the agent reaches the tools: for each turn, the MCP server of `todo_api.mcp_server`
+(the same tool definitions and schemas as /mcp) is built with the turn's `ToolRunner` as
+its actor, and the MCP SDK's own client talks to it in process. The Agents SDK sees it
+through `TurnTools`, an `agents.mcp.MCPServer`. So:
+
+- every call runs through `turn.tools`: in the turn's database session, recorded (with
+  arguments and result) for the chat response and the stored history;
+- the acting user is the request's: `user_id` is taken out of the schemas the model sees
+  and set to the turn's user on every call, whatever the model sent;
+- no loopback HTTP, no token minting, no second copy of the tools.
+
+Failures (timeout, the LLM server's errors, too many turns, a model misusing the tools)
+end as a friendly reply and a logged error; `reply` never raises for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, Final
+
+from agents import Agent, RunConfig, Runner, RunResult, TResponseInputItem, set_tracing_disabled
+from agents.exceptions import MaxTurnsExceeded, ModelBehaviorError
+from agents.mcp import MCPServer as AgentsMCPServer
+from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
+from agents.run_context import RunContextWrapper
+from mcp import Client
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, GetPromptResult, ListPromptsResult
+from mcp_types import Tool as MCPTool
+from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI
+
+from todo_api.assistant.engine import HistoryMessage, Turn
+from todo_api.assistant.tools import ToolCall, ToolRunner
+from todo_api.core.config import Settings
+from todo_api.mcp_server import SERVER_NAME, build_server
+
+logger = logging.getLogger("todo_api.assistant.llm")
+
+DEFAULT_MODEL: Final = "gpt-4o-mini"
+DEFAULT_TIMEOUT_SECONDS: Final = 30.0
+# Model round trips per turn: enough for list -> act -> answer on a few tasks.
+DEFAULT_MAX_TURNS: Final = 10
+# How long a turn that was cut short still waits for a tool call already under way.
+CALL_GRACE_SECONDS: Final = 10.0
+
+INSTRUCTIONS: Final = """\
+You are the assistant of a to-do app. You manage the signed-in user's task list with \
+these tools: add_task, list_tasks, complete_task, delete_task, update_task.
+
+- Use the tools for every change, and never say a change was made unless a tool \
+confirmed it.
+- Tasks are changed by numeric id. When the user names a task in words, call \
+list_tasks first and pick the matching task; if several match, ask which one.
+- Tool results are JSON. A result with "error" means nothing was done: say so briefly \
+and suggest what would work.
+- Answer in one or two short, friendly sentences that name the task, e.g. \
+"Added 'Buy groceries' to your list." or "Marked 'Call mom' as done." When listing, \
+give one task per line with its id and whether it is done.
+- Answer in the user's language. For anything that is not about their tasks, say \
+briefly that you help with their to-do list.
+"""
+
+TIMEOUT_REPLY: Final = "Sorry, that took me too long to answer. Please try again in a moment."
+UNAVAILABLE_REPLY: Final = (
+    "Sorry, I can't reach my language model right now. Please try again in a moment."
+)
+TOO_MANY_STEPS_REPLY: Final = (
+    "Sorry, I couldn't finish that in a reasonable number of steps. "
+    "Could you ask for one thing at a time?"
+)
+CONFUSED_REPLY: Final = "Sorry, something went wrong while I worked on that. Could you rephrase it?"
+# Ahead of a failure reply when some tools already ran: the changes stand.
+_DONE_SO_FAR: Final = "Before that, I did this: {}."
+
+
+def _tool_failure(_ctx: RunContextWrapper[Any], error: Exception) -> str:
+    """What the model reads when a call could not even be made (arguments that are not
+    a JSON object, say), in the shape of the tools' own error values."""
+    logger.warning("llm tool call failed", extra={"error": type(error).__name__})
+    if isinstance(error, ModelBehaviorError):
+        message = "The arguments must be one JSON object that matches the tool's schema."
+        return json.dumps({"error": "invalid_argument", "message": message})
+    return json.dumps({"error": "tool_failed", "message": "The tool could not be run."})
+
+
+class TurnTools(AgentsMCPServer):
+    """Our MCP server's tools for one turn, as the Agents SDK sees an MCP server.
+
+    The MCP SDK's client connects in process to an MCP server built with this turn's
+    runner as the actor. Calls are serialized: they share the turn's database session."""
+
+    def __init__(self, runner: ToolRunner) -> None:
+        super().__init__(use_structured_content=False, failure_error_function=_tool_failure)
+        self.runner = runner
+        self._client: Client | None = None
+        self._exit_stack = AsyncExitStack()
+        self._lock = asyncio.Lock()
+        self._in_flight: set[asyncio.Future[CallToolResult]] = set()
+
+    @property
+    def name(self) -> str:
+        return SERVER_NAME
+
+    async def connect(self) -> None:
+        runner = self.runner
+
+        @asynccontextmanager
+        async def actor(_ctx: Context[Any, Any]) -> AsyncIterator[ToolRunner]:
+            yield runner
+
+        client = Client(build_server(actor), cache=None, raise_exceptions=False)
+        self._client = await self._exit_stack.enter_async_context(client)
+
+    async def cleanup(self) -> None:
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=CALL_GRACE_SECONDS)
+        self._client = None
+        await self._exit_stack.aclose()
+
+    def _connected(self) -> Client:
+        if self._client is None:
+            raise RuntimeError("TurnTools is not connected")
+        return self._client
+
+    async def list_tools(
+        self, run_context: RunContextWrapper[Any] | None = None, agent: Any = None
+    ) -> list[MCPTool]:
+        listed = await self._connected().list_tools()
+        return [_without_user_id(tool) for tool in listed.tools]
+
+    async def call_tool(
+        self, tool_name: str, arguments: dict[str, Any] | None, meta: dict[str, Any] | None = None
+    ) -> CallToolResult:
+        # The request's user, always: a user_id the model made up is overwritten.
+        arguments = {**(arguments or {}), "user_id": self.runner.user_id}
+        async with self._lock:
+            # Shielded: a call that has started runs to its end (cleanup waits for it),
+            # so a change made as the turn times out is still recorded and reported.
+            call = asyncio.ensure_future(self._connected().call_tool(tool_name, arguments))
+            self._in_flight.add(call)
+            call.add_done_callback(self._in_flight.discard)
+            try:
+                return await asyncio.shield(call)
+            except asyncio.CancelledError:
+                await asyncio.wait({call})  # the session stays this call's until it ends
+                raise
+
+    async def list_prompts(self) -> ListPromptsResult:
+        return await self._connected().list_prompts()
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None
+    ) -> GetPromptResult:
+        return await self._connected().get_prompt(name, arguments)
+
+
+def _without_user_id(tool: MCPTool) -> MCPTool:
+    schema = dict(tool.input_schema)
+    schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k != "user_id"}
+    schema["required"] = [name for name in schema.get("required", []) if name != "user_id"]
+    return tool.model_copy(update={"input_schema": schema})
+
+
+def input_items(history: Sequence[HistoryMessage], message: str) -> list[TResponseInputItem]:
+    """The conversation as the model's input: earlier messages oldest first (an assistant
+    message preceded by the tool calls it made, with their results), then `message`."""
+    items: list[TResponseInputItem] = []
+    for n, past in enumerate(history):
+        if past.role == "user":
+            items.append({"role": "user", "content": past.content})
+            continue
+        for m, call in enumerate(past.tool_calls):
+            call_id = f"call_history_{n}_{m}"
+            arguments = {
+                k: v for k, v in dict(call.get("arguments") or {}).items() if k != "user_id"
+            }
+            items.append(
+                {
+                    "type": "function_call",
+                    "call_id": call_id,
+                    "name": str(call.get("name")),
+                    "arguments": json.dumps(arguments, ensure_ascii=False),
+                }
+            )
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": call_id,
+                    "output": json.dumps(call.get("result"), ensure_ascii=False),
+                }
+            )
+        items.append({"role": "assistant", "content": past.content})
+    items.append({"role": "user", "content": message})
+    return items
+
+
+def _describe(call: ToolCall) -> str | None:
+    result = call.result
+    if not isinstance(result, dict) or "error" in result:
+        return None
+    status, title = result.get("status"), result.get("title")
+    return f"{status} '{title}'" if status and title else None
+
+
+def _with_progress(reply: str, calls: Sequence[ToolCall]) -> str:
+    done = [d for d in map(_describe, calls) if d]
+    return f"{_DONE_SO_FAR.format(', '.join(done))} {reply}" if done else reply
+
+
+class LlmEngine:
+    """The `Engine` that asks an LLM. One instance serves every request; each turn gets
+    its own agent run, tools and runner."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        model: str = DEFAULT_MODEL,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        max_turns: int = DEFAULT_MAX_TURNS,
+    ) -> None:
+        self.client = client
+        self.model = OpenAIChatCompletionsModel(model=model, openai_client=client)
+        self.model_name = model
+        self.timeout_seconds = timeout_seconds
+        self.max_turns = max_turns
+        # Traces would go to OpenAI's tracing endpoint, whatever server answers the chat.
+        set_tracing_disabled(True)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LlmEngine:
+        options: dict[str, Any] = {
+            # Keyless local servers (Ollama, vLLM) still need a value in the header.
+            "api_key": (
+                settings.openai_api_key.get_secret_value()
+                if settings.openai_api_key
+                else "not-needed"
+            ),
+            "timeout": settings.llm_timeout_seconds,
+            "max_retries": 1,
+        }
+        if settings.openai_base_url:
+            options["base_url"] = settings.openai_base_url
+        return cls(
+            AsyncOpenAI(**options),
+            settings.openai_model,
+            timeout_seconds=settings.llm_timeout_seconds,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections to the LLM server (at shutdown)."""
+        await self.client.close()
+
+    async def reply(self, turn: Turn) -> str:
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                result = await self._run(turn)
+        except TimeoutError:
+            return self._failed(turn, TIMEOUT_REPLY, "timed out", started)
+        except (APIConnectionError, APIStatusError) as exc:
+            status = getattr(exc, "status_code", None)
+            reply = TIMEOUT_REPLY if isinstance(exc, APITimeoutError) else UNAVAILABLE_REPLY
+            return self._failed(turn, reply, "llm server error", started, status=status)
+        except MaxTurnsExceeded:
+            return self._failed(turn, TOO_MANY_STEPS_REPLY, "too many model turns", started)
+        except Exception:
+            # ModelBehaviorError (an unknown tool, say) and anything unforeseen.
+            return self._failed(turn, CONFUSED_REPLY, "llm turn failed", started, exc_info=True)
+        text = str(result.final_output or "").strip()
+        return text or _with_progress("Done.", turn.tools.calls)
+
+    async def _run(self, turn: Turn) -> RunResult:
+        tools = TurnTools(turn.tools)
+        await tools.connect()
+        try:
+            agent = Agent(
+                name="Todo assistant",
+                instructions=INSTRUCTIONS,
+                model=self.model,
+                mcp_servers=[tools],
+            )
+            return await Runner.run(
+                agent,
+                input_items(turn.history, turn.message),
+                max_turns=self.max_turns,
+                run_config=RunConfig(tracing_disabled=True, trace_include_sensitive_data=False),
+            )
+        finally:
+            await tools.cleanup()
+
+    def _failed(
+        self,
+        turn: Turn,
+        reply: str,
+        what: str,
+        started: float,
+        *,
+        status: int | None = None,
+        exc_info: bool = False,
+    ) -> str:
+        logger.error(
+            what,
+            extra={
+                "engine": self.name,
+                "model": self.model_name,
+                "status": status,
+                "tool_calls": len(turn.tools.calls),
+                "duration_ms": round((time.monotonic() - started) * 1000, 2),
+            },
+            exc_info=exc_info,
+        )
+        return _with_progress(reply, turn.tools.calls)

@@ -1,0 +1,19 @@
+"""The offline assistant: a deterministic, rule-based engine that runs the to-do list from
+chat with no language model and no network.
+
+    parser.py      message -> commands ("complete 1 and delete 2" -> two commands)
+    references.py  "task 3", "the second one", "it", "the meeting task" -> references
+    titles.py      "milk, eggs and bread", "call the bank — ask about the fee" -> new tasks
+    commands.py    the command and reference types the parser produces
+    context.py     what the stored history says: "it", the list last shown, a pending question
+    resolve.py     references -> task ids ("the second one", "the grocries task")
+    matching.py    loose, typo-tolerant title matching (rapidfuzz)
+    replies.py     every sentence the engine says
+    engine.py      OfflineEngine: runs the commands through the task tools
+
+Tasks are only ever read and changed through the ToolRunner, like the LLM engine does.
+"""
+
+from todo_api.assistant.offline.engine import OfflineEngine
+
+__all__ = ["OfflineEngine"]

@@ -1,0 +1,147 @@
+"""New tasks from what follows "add": "a task to buy groceries" -> "Buy groceries";
+"call the bank — ask about the card fee" -> a title and a description; "milk, eggs and
+bread" -> three tasks, but "buy milk, eggs and bread" -> one errand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from todo_api.assistant.offline.commands import NewTask
+from todo_api.assistant.offline.text import (
+    TASK_VERBS,
+    as_description,
+    as_title,
+    rx,
+    strip_quotes,
+    tidy,
+    word_set,
+)
+from todo_api.models import DESCRIPTION_MAX, TITLE_MAX
+
+_TASK_NOUNS = [
+    rx(
+        r"^(?:a|an|one|another|the|this|my|some|one more)\s+(?:new\s+|quick\s+|little\s+"
+        r"|separate\s+)?(?:task|todo|to-do|item|reminder|entry|note)s?\b\s*"
+        r"(?:(?:to|for|called|named|titled|that says|saying|which says|about|of|:|-)\s*)?"
+    ),
+    rx(
+        r"^(?:new\s+)?(?:task|todo|to-do|reminder|entry)s?\s*(?:to|for|called|named|titled"
+        r"|that says|saying|:|-)\s*"
+    ),
+    rx(r"^(?:new\s+(?:task|todo|to-do|item|reminder)s?|task|todo)\s+(?=\S)"),
+    rx(
+        r"^(?:to|that i (?:need|have|must|should) to|that i should|i need to|i have to|me to"
+        r"|that|about)\s+"
+    ),
+    rx(r"^(?:also|too)\s+"),
+]
+_LIST_SUFFIX = [
+    rx(
+        r"\s+(?:to|on|onto|in|into|for|at the (?:top|bottom) of)\s+(?:my|the|our)\s+"
+        r"(?:(?:to-?do|todo|to do|task|tasks|shopping|grocery|groceries|work|personal|daily)\s+)?"
+        r"(?:list|tasks|todos|to-dos|items)$"
+    ),
+    rx(r"\s+(?:as|for)\s+(?:a\s+|my\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)$"),
+    rx(r"\s+(?:to (?:do|the list)|too|as well)$"),
+]
+_DESCRIPTION_SPLIT = [
+    rx(
+        r"^(?P<t>.+?)\s*[,;]?\s+(?:with|and)\s+(?:a\s+|the\s+)?(?:description|note|notes|details"
+        r"|comment)\s*(?:of|saying|that says|:|-)?\s+(?P<d>.+)$"
+    ),
+    rx(r"^(?P<t>.+?)\s*[,;(]?\s*(?:description|desc|notes?|details|comment)\s*:\s*(?P<d>.+?)\)?$"),
+    rx(r"^(?P<t>.+?)\s+(?:—|\u2013|--|-)\s+(?P<d>.+)$"),
+    rx(r"^(?P<t>.+?):\s+(?:details?\s+|notes?\s+)?(?P<d>.+)$"),
+    rx(r"^(?P<t>.+?)\s*\((?P<d>[^()]+)\)$"),
+]
+_ABBREVIATIONS = word_set("dr mr mrs ms st vs etc jr sr no approx e.g i.e")
+
+
+def _strip_all(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    previous = None
+    while text != previous:
+        previous = text
+        for pattern in patterns:
+            text = pattern.sub("", text).strip()
+    return text
+
+
+def _sentence_split(text: str) -> tuple[str, str] | None:
+    """ "Call the bank. Ask about the fee" -> ("Call the bank", "Ask about the fee"), but
+    not at "Dr. Smith"."""
+    for found in re.finditer(r"[.!?]\s+(?=\S)", text):
+        before = text[: found.start()]
+        last_word = before.rsplit(" ", 1)[-1].lower()
+        if last_word in _ABBREVIATIONS or len(last_word) == 1:
+            continue
+        rest = text[found.end() :]
+        if len(rest.split()) >= 2:
+            return before, rest
+    return None
+
+
+def new_task(title: str, description: str | None = None) -> NewTask | None:
+    title = tidy(title)
+    if not re.search(r"[^\W_]|[^\x00-\x7f]", title):  # nothing but punctuation
+        return None
+    clean_title = as_title(title)
+    if description is None and len(tidy(title)) > TITLE_MAX:
+        description = title  # keep the whole text when the title had to be shortened
+    return NewTask(clean_title, as_description(description) if description else None)
+
+
+def _starts_with_verb(text: str) -> bool:
+    first = text.split(" ", 1)[0].lower()
+    return first in TASK_VERBS
+
+
+def _items(body: str) -> list[str]:
+    """Split "milk, eggs and bread" or "buy milk and call mom" into separate tasks;
+    keep "buy milk, eggs and bread" and "research and development report" whole."""
+    quoted = re.findall(r'"([^"]+)"', body)
+    if quoted and not re.sub(r'"[^"]+"|,|\band\b|&|\s', "", body):
+        return quoted
+    if body.startswith(("'", '"')) and strip_quotes(body) != body:
+        return [body]
+    lines = [p for p in re.split(r"\s*(?:;|\n)\s*", body) if p.strip()]
+    if len(lines) > 1:
+        return [item for line in lines for item in _items(line)]
+    if "," in body:
+        parts = [
+            p for p in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+(?=[^,]*$)", body) if p
+        ]
+        verbs = [_starts_with_verb(p) for p in parts]
+        if verbs[0] and not any(verbs[1:]):
+            return [body]  # one errand with a list of things: "buy milk, eggs and bread"
+        return parts
+    parts = re.split(r"\s+(?:and|&)\s+", body)
+    if len(parts) > 1 and (
+        all(_starts_with_verb(p) for p in parts[1:]) or all(" " not in p for p in parts)
+    ):
+        return parts
+    return [body]
+
+
+def new_tasks(body: str) -> list[NewTask]:
+    body = _strip_all(body.strip().rstrip(".!?,;: "), _TASK_NOUNS)
+    body = _strip_all(body, _LIST_SUFFIX).rstrip(".!?,;: ")
+    if strip_quotes(body) != body:  # 'milk and eggs' in quotes is one task
+        task = new_task(strip_quotes(body))
+        return [task] if task else []
+    body = tidy(body)
+    if not body:
+        return []
+    if not body.startswith('"'):
+        for pattern in _DESCRIPTION_SPLIT:
+            found = pattern.match(body)
+            if found and tidy(found.group("t")) and tidy(found.group("d")):
+                title = _strip_all(tidy(found.group("t")), _LIST_SUFFIX)
+                task = new_task(title, found.group("d")[: DESCRIPTION_MAX * 2])
+                return [task] if task else []
+        split = _sentence_split(body)
+        if split:
+            task = new_task(*split)
+            return [task] if task else []
+    tasks = [new_task(_strip_all(item, _TASK_NOUNS)) for item in _items(body)]
+    return [t for t in tasks if t is not None]

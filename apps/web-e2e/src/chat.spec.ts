@@ -1,0 +1,119 @@
+// The assistant, end to end: the real API with its default (offline) engine behind the web
+// proxy. What it does shows in the task list at once, and the conversation survives a reload.
+import { expect, test } from '@playwright/test';
+import { chatLog, chatPanel, lastAnswer, say, signUp, taskList } from './helpers';
+import { startApi, stopApi } from './stack';
+
+test('add and complete a task by chat; the list follows; a reload keeps the conversation', async ({ page }) => {
+  await signUp(page);
+  await expect(chatPanel(page).getByRole('button', { name: 'Add a task to buy groceries' })).toBeVisible(); // empty state
+
+  await say(page, 'add buy milk');
+  const milk = taskList(page).getByRole('checkbox', { name: 'Buy milk' });
+  await expect(milk).toBeVisible(); // no page reload
+  await expect(milk).not.toBeChecked();
+
+  await say(page, 'mark it done');
+  await expect(milk).toBeChecked();
+  await expect(page.getByText('0 pending of 1')).toBeVisible();
+
+  await page.reload();
+  const log = chatLog(page);
+  await expect(log.getByText('add buy milk')).toBeVisible();
+  await expect(log.getByText('mark it done')).toBeVisible();
+  await expect(log.locator('.from-assistant')).toHaveCount(2);
+  await expect(taskList(page).getByRole('checkbox', { name: 'Buy milk' })).toBeChecked();
+
+  // The same conversation goes on after the reload, and is the one listed.
+  await say(page, 'show my tasks');
+  await expect(log.locator('.from-user')).toHaveCount(3);
+  const conversations = (await (await page.request.get('/api/conversations')).json()) as { id: number }[];
+  expect(conversations).toHaveLength(1);
+
+  // A new conversation starts empty; the old one is still there to open.
+  await chatPanel(page).getByRole('button', { name: 'New conversation' }).click();
+  await expect(log.locator('.bubble')).toHaveCount(0);
+  await chatPanel(page).getByText('Past conversations').click();
+  await chatPanel(page).getByRole('list', { name: 'Past conversations' }).getByRole('button', { name: /^add buy milk/i }).click();
+  await expect(log.getByText('mark it done')).toBeVisible();
+});
+
+test('a second user’s chat never touches or sees the first user’s tasks or conversations', async ({ browser }) => {
+  const alice = await browser.newContext();
+  const bob = await browser.newContext();
+  const alicePage = await alice.newPage();
+  const bobPage = await bob.newPage();
+  await signUp(alicePage);
+  await signUp(bobPage);
+
+  await say(alicePage, 'add buy milk');
+  await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
+
+  await say(bobPage, 'delete buy milk');
+  await say(bobPage, 'show my tasks');
+  await expect(lastAnswer(bobPage)).not.toContainText('Buy milk');
+  await expect(taskList(bobPage).getByRole('listitem')).toHaveCount(0);
+
+  // What Bob's assistant did, as stored: it found nothing to delete and listed nothing.
+  const [bobConversation] = (await (await bobPage.request.get('/api/conversations')).json()) as { id: number }[];
+  const bobMessages = (await (await bobPage.request.get(`/api/conversations/${bobConversation!.id}/messages`)).json()) as {
+    tool_calls: { name: string; result: unknown }[] | null;
+  }[];
+  const bobCalls = bobMessages.flatMap((m) => m.tool_calls ?? []);
+  for (const call of bobCalls) {
+    if (call.name === 'list_tasks') expect(call.result).toEqual([]);
+    if (call.name === 'delete_task') expect(call.result).toHaveProperty('error');
+  }
+
+  // Alice's task is untouched.
+  await alicePage.reload();
+  await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).not.toBeChecked();
+
+  // Bob cannot read or continue Alice's conversation through the proxy.
+  const [aliceConversation] = (await (await alicePage.request.get('/api/conversations')).json()) as { id: number }[];
+  expect((await bobPage.request.get(`/api/conversations/${aliceConversation!.id}/messages`)).status()).toBe(404);
+  const hijack = await bobPage.request.post('/api/chat', { data: { conversation_id: aliceConversation!.id, message: 'delete buy milk' } });
+  expect(hijack.status()).toBe(404);
+  expect((await bobPage.request.delete(`/api/conversations/${aliceConversation!.id}`)).status()).toBe(404);
+  await alicePage.reload();
+  await expect(chatLog(alicePage).getByText('add buy milk')).toBeVisible();
+  await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
+
+  await alice.close();
+  await bob.close();
+});
+
+test('on a phone the assistant is a drawer: the toggle opens it, Escape closes it', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await signUp(page);
+  const toggle = page.getByRole('button', { name: 'Assistant', exact: true });
+  await expect(chatPanel(page)).toBeHidden();
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(chatPanel(page).getByLabel('Message', { exact: true })).toBeFocused();
+  await say(page, 'add buy milk');
+  await page.keyboard.press('Escape');
+  await expect(chatPanel(page)).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await expect(taskList(page).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
+});
+
+test('a message sent while the API is down is marked, and Retry sends it once the API is back', async ({ page }) => {
+  await signUp(page);
+  const log = chatLog(page);
+  await expect(log).toHaveAttribute('aria-busy', 'false');
+  await stopApi();
+  try {
+    const box = chatPanel(page).getByLabel('Message', { exact: true });
+    await box.fill('add buy milk');
+    await box.press('Enter');
+    await expect(log.getByRole('alert')).toContainText('Not sent. The assistant is not answering right now.');
+  } finally {
+    await startApi();
+  }
+  await log.getByRole('button', { name: 'Retry sending' }).click();
+  await expect(log.locator('.from-assistant')).toHaveCount(1);
+  await expect(log.locator('.from-user')).toHaveCount(1); // sent again, not copied
+  await expect(log.getByRole('alert')).toHaveCount(0);
+  await expect(taskList(page).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
+});
