@@ -134,7 +134,10 @@ async def test_mistakes_are_tool_errors(server: ServerProcess) -> None:
     user = new_user()
     async with connect(server, user) as client:
         for name in ("complete_task", "delete_task", "update_task"):
-            result = await client.call_tool(name, {"user_id": user, "task_id": MISSING_ID})
+            arguments: dict[str, Any] = {"user_id": user, "task_id": MISSING_ID}
+            if name == "update_task":
+                arguments["title"] = "Anything"
+            result = await client.call_tool(name, arguments)
             assert result.is_error
             assert data(result)["error"] == "not_found"
 

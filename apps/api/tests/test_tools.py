@@ -137,3 +137,37 @@ def test_schemas_describe_every_argument() -> None:
         assert spec.description
         for name, prop in schema.get("properties", {}).items():
             assert prop.get("description"), f"{spec.name}.{name} has no description"
+
+
+async def test_update_with_nothing_to_change_is_refused(session: AsyncSession) -> None:
+    user = new_user()
+    tid = (await tools.add_task(session, user, "Keep", "as is"))["task_id"]
+    result = await call_tool(session, user, "update_task", {"task_id": tid})
+    assert isinstance(result, dict)
+    assert result["error"] == "invalid_argument"
+    cleared = await call_tool(session, user, "update_task", {"task_id": tid, "description": ""})
+    assert cleared == {"task_id": tid, "status": "updated", "title": "Keep"}
+
+
+async def test_a_database_failure_is_a_value_and_leaves_the_session_usable(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from todo_api import crud
+
+    user = new_user()
+    runner = ToolRunner(session, user)
+
+    async def broken(*_: object, **__: object) -> None:
+        await session.connection()  # a transaction is open, as in a real failure
+        raise OperationalError("INSERT", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(crud, "create_task", broken)
+    result = await runner.call("add_task", {"title": "Lost"})
+    assert isinstance(result, dict)
+    assert result["error"] == "unavailable"
+    monkeypatch.undo()
+    # The session works again: the next call goes through.
+    assert not tools.is_error(await runner.call("add_task", {"title": "Kept"}))
+    assert next(c.result for c in runner.calls) == result

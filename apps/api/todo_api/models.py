@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
+# Ids are PostgreSQL `integer`s; a larger number in a path or argument can only be a mistake.
+MAX_ID = 2**31 - 1
 DESCRIPTION_MAX = 1000
 USER_ID_MAX = 128
 
@@ -162,11 +164,7 @@ class Conversation(SQLModel, table=True):
 
 class Message(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (
-        Index("ix_message_conversation_id_id", "conversation_id", "id"),
-        # The chat rate limit counts a user's recent messages.
-        Index("ix_message_user_id_created_at", "user_id", "created_at"),
-    )
+    __table_args__ = (Index("ix_message_conversation_id_id", "conversation_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
@@ -179,6 +177,22 @@ class Message(SQLModel, table=True):
     tool_calls: list[dict[str, Any]] | None = Field(
         default=None, sa_column=Column(JSON, nullable=True)
     )
+    # What the engine noted for its next turn (Turn.memo); never shown to clients.
+    memo: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ChatRateEvent(SQLModel, table=True):
+    """One row per accepted chat message, kept for the rate limit's window. Separate from
+    `message`, so deleting a conversation does not reset a user's count."""
+
+    __tablename__ = "chat_rate_event"
+    __table_args__ = (Index("ix_chat_rate_event_user_id_created_at", "user_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(sa_column=Column(String(USER_ID_MAX), nullable=False))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
@@ -203,7 +217,7 @@ ChatText = Annotated[
 
 class ChatRequest(SQLModel):
     conversation_id: int | None = SchemaField(
-        default=None, gt=0, le=2**31 - 1, description="Omit to start a new conversation."
+        default=None, gt=0, le=MAX_ID, description="Omit to start a new conversation."
     )
     message: ChatText
 

@@ -12,17 +12,19 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todo_api.assistant.engine import Engine, HistoryMessage, Turn
+from todo_api.assistant.engine import Engine, HistoryMessage, Turn, with_progress
+from todo_api.assistant.offline.text import shorten
 from todo_api.assistant.tools import ToolRunner
 from todo_api.models import (
     CONVERSATION_TITLE_MAX,
+    ChatRateEvent,
     ChatRequest,
     ChatResponse,
     Conversation,
@@ -34,10 +36,7 @@ from todo_api.models import (
 logger = logging.getLogger("todo_api.chat")
 
 RATE_WINDOW = timedelta(minutes=1)
-FALLBACK_REPLY = (
-    "Sorry, something went wrong on my side and I couldn't finish that. "
-    "Your tasks are safe; please try again in a moment."
-)
+FALLBACK_REPLY = "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a moment."
 
 
 class ConversationNotFoundError(LookupError):
@@ -53,10 +52,7 @@ class ChatRateLimitedError(Exception):
 
 
 def _title_from(message: str) -> str:
-    line = " ".join(message.split())
-    if len(line) <= CONVERSATION_TITLE_MAX:
-        return line
-    return line[: CONVERSATION_TITLE_MAX - 1].rstrip() + "…"
+    return shorten(" ".join(message.split()), CONVERSATION_TITLE_MAX)
 
 
 async def get_conversation(
@@ -112,22 +108,32 @@ async def delete_conversation(session: AsyncSession, user_id: str, conversation_
     await session.commit()
 
 
-async def _check_rate(session: AsyncSession, user_id: str, limit: int) -> None:
+async def _take_rate_slot(session: AsyncSession, user_id: str, limit: int) -> None:
+    """Count the user's chat messages in the last minute and record this one, or raise
+    ChatRateLimitedError. The event is committed with the user's message. Under a burst of
+    parallel requests from one user the count can run over by a few: it is a guard against
+    floods, not an accounting system."""
     if limit <= 0:
         return
-    since = utcnow() - RATE_WINDOW
+    now = utcnow()
+    since = now - RATE_WINDOW
+    await session.exec(
+        delete(ChatRateEvent).where(
+            col(ChatRateEvent.user_id) == user_id, col(ChatRateEvent.created_at) <= since
+        )
+    )
     result = await session.exec(
-        select(func.count(), func.min(Message.created_at)).where(
-            Message.user_id == user_id, Message.role == "user", Message.created_at > since
+        select(func.count(), func.min(ChatRateEvent.created_at)).where(
+            ChatRateEvent.user_id == user_id
         )
     )
     count, oldest = result.one()
-    if count < limit:
-        return
-    # The window frees a slot when its oldest message leaves it.
-    oldest_utc = oldest if oldest.tzinfo else oldest.replace(tzinfo=since.tzinfo)
-    wait = (oldest_utc + RATE_WINDOW - utcnow()).total_seconds()
-    raise ChatRateLimitedError(max(1, math.ceil(wait)))
+    if count >= limit:
+        await session.commit()  # keep the pruning
+        # A slot frees up when the oldest event leaves the window.
+        oldest_utc = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+        raise ChatRateLimitedError(max(1, math.ceil((oldest_utc - since).total_seconds())))
+    session.add(ChatRateEvent(user_id=user_id, created_at=now))
 
 
 async def _history(
@@ -146,6 +152,7 @@ async def _history(
             role="assistant" if m.role == "assistant" else "user",
             content=m.content,
             tool_calls=tuple(m.tool_calls or ()),
+            memo=m.memo,
         )
         for m in reversed(result.all())
     ]
@@ -164,7 +171,7 @@ async def chat_turn(
         conversation = await get_conversation(session, user_id, request.conversation_id)
     else:
         conversation = None
-    await _check_rate(session, user_id, rate_limit)
+    await _take_rate_slot(session, user_id, rate_limit)
 
     if conversation is None:
         conversation = Conversation(user_id=user_id, title=_title_from(request.message))
@@ -182,15 +189,18 @@ async def chat_turn(
     )
     await session.commit()
 
-    runner = ToolRunner(session, user_id)
+    turn = Turn(user_id, request.message, history, ToolRunner(session, user_id))
     started = time.perf_counter()
     try:
-        reply = await engine.reply(Turn(user_id, request.message, history, runner))
+        reply = await engine.reply(turn)
     except Exception:
         logger.exception("assistant engine %s failed", engine.name)
-        await session.rollback()
-        reply = FALLBACK_REPLY
-    calls: list[dict[str, Any]] = [call.as_dict() for call in runner.calls]
+        reply = with_progress(FALLBACK_REPLY, turn.tools.calls)
+        turn.memo.clear()
+    # Tools commit their own work; whatever an engine left behind (a failed statement, say)
+    # must not leak into storing the reply.
+    await session.rollback()
+    calls: list[dict[str, Any]] = [call.as_dict() for call in turn.tools.calls]
     logger.info(
         "chat turn",
         extra={
@@ -208,11 +218,13 @@ async def chat_turn(
             role="assistant",
             content=reply,
             tool_calls=calls or None,
+            memo=turn.memo or None,
             created_at=now,
         )
     )
-    conversation = await get_conversation(session, user_id, conversation_id)
-    conversation.updated_at = now
+    await session.exec(
+        update(Conversation).where(col(Conversation.id) == conversation_id).values(updated_at=now)
+    )
     await session.commit()
     return ChatResponse(
         conversation_id=conversation_id,

@@ -11,11 +11,11 @@ friendly reply and a logged error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from todo_api.assistant.tools import ToolRunner
+from todo_api.assistant.tools import ToolCall, ToolRunner
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,21 @@ class HistoryMessage:
     content: str
     # For assistant messages: [{name, arguments, result}] in call order, else empty.
     tool_calls: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    # For assistant messages: what the engine noted in `Turn.memo` on that turn.
+    memo: Mapping[str, Any] | None = None
 
 
 @dataclass
 class Turn:
+    # For logging and phrasing only: tools act for `tools.user_id`, fixed by the request.
     user_id: str
     message: str
     history: Sequence[HistoryMessage]
     tools: ToolRunner
+    # JSON-able notes the engine keeps for its next turn (the ids it showed, a question it
+    # asked), stored with the reply and handed back as that message's `memo`. Structured
+    # data, so nothing has to be read back out of reply text that contains user titles.
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class Engine(Protocol):
@@ -39,3 +46,18 @@ class Engine(Protocol):
     name: str
 
     async def reply(self, turn: Turn) -> str: ...
+
+
+def _done(call: ToolCall) -> str | None:
+    result = call.result
+    if not isinstance(result, dict) or "error" in result:
+        return None
+    status, title = result.get("status"), result.get("title")
+    return f"{status} '{title}'" if status and title else None
+
+
+def with_progress(reply: str, calls: Sequence[ToolCall]) -> str:
+    """A failure reply, led by what the turn already did: those changes stand, and the
+    user must not be told otherwise."""
+    done = [d for d in map(_done, calls) if d]
+    return f"Before that, I did this: {', '.join(done)}. {reply}" if done else reply

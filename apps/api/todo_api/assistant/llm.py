@@ -37,8 +37,8 @@ from mcp_types import CallToolResult, GetPromptResult, ListPromptsResult
 from mcp_types import Tool as MCPTool
 from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI
 
-from todo_api.assistant.engine import HistoryMessage, Turn
-from todo_api.assistant.tools import ToolCall, ToolRunner
+from todo_api.assistant.engine import HistoryMessage, Turn, with_progress
+from todo_api.assistant.tools import ToolRunner
 from todo_api.core.config import Settings
 from todo_api.mcp_server import SERVER_NAME, build_server
 
@@ -77,8 +77,6 @@ TOO_MANY_STEPS_REPLY: Final = (
     "Could you ask for one thing at a time?"
 )
 CONFUSED_REPLY: Final = "Sorry, something went wrong while I worked on that. Could you rephrase it?"
-# Ahead of a failure reply when some tools already ran: the changes stand.
-_DONE_SO_FAR: Final = "Before that, I did this: {}."
 
 
 def _tool_failure(_ctx: RunContextWrapper[Any], error: Exception) -> str:
@@ -202,19 +200,6 @@ def input_items(history: Sequence[HistoryMessage], message: str) -> list[TRespon
     return items
 
 
-def _describe(call: ToolCall) -> str | None:
-    result = call.result
-    if not isinstance(result, dict) or "error" in result:
-        return None
-    status, title = result.get("status"), result.get("title")
-    return f"{status} '{title}'" if status and title else None
-
-
-def _with_progress(reply: str, calls: Sequence[ToolCall]) -> str:
-    done = [d for d in map(_describe, calls) if d]
-    return f"{_DONE_SO_FAR.format(', '.join(done))} {reply}" if done else reply
-
-
 class LlmEngine:
     """The `Engine` that asks an LLM. One instance serves every request; each turn gets
     its own agent run, tools and runner."""
@@ -278,7 +263,7 @@ class LlmEngine:
             # ModelBehaviorError (an unknown tool, say) and anything unforeseen.
             return self._failed(turn, CONFUSED_REPLY, "llm turn failed", started, exc_info=True)
         text = str(result.final_output or "").strip()
-        return text or _with_progress("Done.", turn.tools.calls)
+        return text or with_progress("Done.", turn.tools.calls)
 
     async def _run(self, turn: Turn) -> RunResult:
         tools = TurnTools(turn.tools)
@@ -320,4 +305,4 @@ class LlmEngine:
             },
             exc_info=exc_info,
         )
-        return _with_progress(reply, turn.tools.calls)
+        return with_progress(reply, turn.tools.calls)

@@ -10,16 +10,20 @@ the authenticated request; it is never an argument a model chooses.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic import Field as SchemaField
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api import crud
-from todo_api.models import Description, TaskCreate, TaskUpdate, Title
+from todo_api.models import DESCRIPTION_MAX, MAX_ID, Description, TaskCreate, TaskUpdate, Title
+
+logger = logging.getLogger("todo_api.assistant.tools")
 
 ToolName = Literal["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
 TOOL_NAMES: tuple[ToolName, ...] = (
@@ -36,8 +40,6 @@ ToolResult = dict[str, Any] | list[dict[str, Any]]
 # bounded so one call cannot flood a model's context.
 LIST_LIMIT = 500
 
-# Ids are PostgreSQL `integer`s, as in the REST routes.
-MAX_ID = 2**31 - 1
 TaskId = SchemaField(
     gt=0,
     le=MAX_ID,
@@ -70,8 +72,12 @@ class TaskRefArgs(_Args):
 class UpdateTaskArgs(_Args):
     task_id: int = TaskId
     title: Title = SchemaField(default=None, description="New title, if it changes.")  # type: ignore[assignment]
-    description: Description = SchemaField(
-        default=None, description="New description, if it changes."
+    # Plain text here, checked by TaskUpdate: "" must reach it (and clear the description)
+    # rather than be cleaned into "no change".
+    description: str | None = SchemaField(
+        default=None,
+        max_length=DESCRIPTION_MAX,
+        description="New description, if it changes; an empty string clears it.",
     )
 
 
@@ -117,7 +123,7 @@ TOOL_SPECS: dict[ToolName, ToolSpec] = {
 }
 
 
-ErrorKind = Literal["not_found", "invalid_argument", "unknown_tool", "forbidden"]
+ErrorKind = Literal["not_found", "invalid_argument", "unknown_tool", "forbidden", "unavailable"]
 
 
 def error(kind: ErrorKind, message: str, **extra: Any) -> dict[str, Any]:
@@ -181,6 +187,8 @@ async def update_task(
     description: str | None = None,
 ) -> dict[str, Any]:
     changes = {k: v for k, v in (("title", title), ("description", description)) if v is not None}
+    if not changes:
+        return error("invalid_argument", "Give a new title or description; nothing was changed.")
     try:
         data = TaskUpdate.model_validate(changes)
     except ValidationError as exc:
@@ -241,6 +249,13 @@ class ToolRunner:
     async def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> ToolResult:
         arguments = dict(arguments or {})
         arguments.pop("user_id", None)  # the user comes from the request, never the caller
-        result = await call_tool(self.session, self.user_id, name, arguments)
+        try:
+            result = await call_tool(self.session, self.user_id, name, arguments)
+        except SQLAlchemyError:
+            # A value like any other failure, so the engine can say so; the session is
+            # rolled back so that the turn can still store its reply (or fail cleanly).
+            logger.exception("tool %s failed in the database", name)
+            await self.session.rollback()
+            result = error("unavailable", "The task list could not be reached just now.")
         self.calls.append(ToolCall(name, {"user_id": self.user_id, **arguments}, result))
         return result

@@ -11,11 +11,11 @@ from todo_api.api.deps import CurrentUser, SessionDep, SettingsDep
 from todo_api.api.errors import AUTH_RESPONSES, ErrorResponse
 from todo_api.assistant import chat as service
 from todo_api.assistant.engine import Engine
-from todo_api.models import ChatRequest, ChatResponse, ConversationPublic, MessagePublic
+from todo_api.models import MAX_ID, ChatRequest, ChatResponse, ConversationPublic, MessagePublic
 
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"], responses=AUTH_RESPONSES)
 
-ConversationId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Conversation id")]
+ConversationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Conversation id")]
 CONVERSATION_NOT_FOUND: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse, "description": "No such conversation for this user"},
 }
@@ -70,7 +70,7 @@ async def list_conversations(
     user_id: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")] = 0,
 ) -> list[ConversationPublic]:
     rows = await service.list_conversations(session, user_id, limit=limit, offset=offset)
     return [ConversationPublic.model_validate(row) for row in rows]
@@ -88,7 +88,7 @@ async def list_messages(
     conversation_id: ConversationId,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="The newest this many")] = 100,
     before: Annotated[
-        int | None, Query(ge=1, le=2**31 - 1, description="Only messages older than this id")
+        int | None, Query(ge=1, le=MAX_ID, description="Only messages older than this id")
     ] = None,
 ) -> list[MessagePublic]:
     try:

@@ -10,12 +10,11 @@ from todo_api import crud
 from todo_api.api.deps import CurrentUser, SessionDep
 from todo_api.api.errors import AUTH_RESPONSES, NOT_FOUND_RESPONSES
 from todo_api.crud import SortField, SortOrder, StatusFilter, TaskNotFoundError
-from todo_api.models import TaskCompletion, TaskCreate, TaskPublic, TaskUpdate
+from todo_api.models import MAX_ID, TaskCompletion, TaskCreate, TaskPublic, TaskUpdate
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=AUTH_RESPONSES)
 
-# Ids are PostgreSQL `integer`s; a larger number can only be a mistake.
-TaskId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Task id")]
+TaskId = Annotated[int, Path(ge=1, le=MAX_ID, description="Task id")]
 MAX_PAGE = 500
 
 
@@ -37,7 +36,7 @@ async def list_tasks(
     sort: Annotated[SortField, Query(description="Sort key")] = "created_at",
     order: Annotated[SortOrder, Query(description="Sort direction")] = "asc",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size")] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")] = 0,
 ) -> list[TaskPublic]:
     # One row more than the page tells whether a next page exists, without a COUNT.
     rows = await crud.list_tasks(

@@ -1,4 +1,4 @@
-"""Create the conversation and message tables (chat history).
+"""Create the conversation and message tables (chat history) and the chat rate events.
 
 Revision ID: 0002
 Revises: 0001
@@ -39,14 +39,24 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("tool_calls", sa.JSON(), nullable=True),
+        sa.Column("memo", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_message_conversation_id_id", "message", ["conversation_id", "id"])
-    op.create_index("ix_message_user_id_created_at", "message", ["user_id", "created_at"])
+    op.create_table(
+        "chat_rate_event",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("user_id", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(
+        "ix_chat_rate_event_user_id_created_at", "chat_rate_event", ["user_id", "created_at"]
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_message_user_id_created_at", table_name="message")
+    op.drop_index("ix_chat_rate_event_user_id_created_at", table_name="chat_rate_event")
+    op.drop_table("chat_rate_event")
     op.drop_index("ix_message_conversation_id_id", table_name="message")
     op.drop_table("message")
     op.drop_index("ix_conversation_user_id_updated_at", table_name="conversation")
