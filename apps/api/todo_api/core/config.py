@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
-    llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # Below the web proxy's 60 s chat timeout, so a slow model ends as a reply, not a 504.
+    llm_timeout_seconds: float = Field(default=30.0, gt=0, le=50)
 
     @property
     def llm_configured(self) -> bool:
