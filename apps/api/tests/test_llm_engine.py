@@ -21,7 +21,9 @@ from tests.support import make_settings, new_user
 from todo_api.assistant import tools
 from todo_api.assistant.engine import HistoryMessage, Turn
 from todo_api.assistant.llm import (
+    CANCEL_UNWIND_SECONDS,
     CONFUSED_REPLY,
+    HISTORY_LIST_ITEMS,
     TIMEOUT_REPLY,
     TOO_MANY_STEPS_REPLY,
     UNAVAILABLE_REPLY,
@@ -159,6 +161,38 @@ async def test_history_is_sent_with_the_tool_calls_it_made(
     assert messages[5] == {"role": "user", "content": "which id was that?"}
 
 
+async def test_long_lists_in_history_are_shortened(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+) -> None:
+    fake.add(say("You have 500 tasks."))
+    listed = [{"id": n, "title": f"Task {n} " + "x" * 150, "completed": False} for n in range(500)]
+    added = {"task_id": 501, "status": "created", "title": "Walk the dog " + "y" * 150}
+    missing = {"error": "not_found", "message": "There is no task with id 9.", "task_id": 9}
+    past = HistoryMessage(
+        "assistant",
+        "Here they are.",
+        [
+            {"name": "list_tasks", "arguments": {"user_id": "u"}, "result": listed},
+            {"name": "add_task", "arguments": {"title": added["title"]}, "result": added},
+            {"name": "delete_task", "arguments": {"task_id": 9}, "result": missing},
+        ],
+    )
+    history = [HistoryMessage("user", "show my tasks"), *[past] * 20]
+    t = turn(session, "how many?", *history)
+    assert await llm(fake.base_url).reply(t) == "You have 500 tasks."
+
+    [request] = fake.requests
+    results = tool_results(request)
+    assert len(results) == 60
+    for shown, whole_added, whole_missing in zip(*[iter(results)] * 3, strict=True):
+        assert shown == [*listed[:HISTORY_LIST_ITEMS], {"more": 500 - HISTORY_LIST_ITEMS}]
+        assert whole_added == added and whole_missing == missing
+    # 20 replays of 500 tasks would be ~1.7 MB of prompt; shortened it stays small.
+    assert len(json.dumps(request)) < 150_000
+    # The model is told that such lists are partial and how to get the whole one.
+    assert '{"more": N}' in request["messages"][0]["content"]
+
+
 async def test_a_user_id_from_the_model_is_ignored(
     fake: FakeOpenAI, session: AsyncSession, llm: Llm
 ) -> None:
@@ -285,6 +319,13 @@ async def test_from_settings_reads_the_llm_settings() -> None:
     await engine.aclose()
 
 
+async def test_the_model_and_time_limit_default_in_the_settings_only() -> None:
+    engine = LlmEngine.from_settings(make_settings(None, openai_base_url="http://llm.internal/v1"))
+    assert engine.model_name == Settings.model_fields["openai_model"].default
+    assert engine.timeout_seconds == Settings.model_fields["llm_timeout_seconds"].default
+    await engine.aclose()
+
+
 @dataclass
 class SlowRunner(ToolRunner):
     delay: float = 0.0
@@ -305,4 +346,42 @@ async def test_a_tool_call_under_way_when_time_runs_out_is_finished_and_reported
     assert "created 'Slow one'" in reply
     assert [c.name for c in t.tools.calls] == ["add_task"]
     assert [task["title"] for task in await tools.list_tasks(session, user)] == ["Slow one"]
+    assert len(fake.requests) == 1
+
+
+@dataclass
+class HungRunner(ToolRunner):
+    """A tool call that never ends: a hung database."""
+
+    cancelled: bool = False
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | None = None) -> ToolResult:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        raise AssertionError("unreachable")
+
+
+async def test_a_hung_tool_call_ends_within_the_timeout_and_grace(
+    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.add(call("add_task", {"title": "Never stored"}), say("unreachable"))
+    user = new_user()
+    runner = HungRunner(session, user)
+    t = Turn(user, "add never stored", [], runner)
+    engine = llm(fake.base_url, timeout=0.5)
+    engine.call_grace_seconds = 0.5
+    started = time.monotonic()
+    with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
+        reply = await engine.reply(t)
+    elapsed = time.monotonic() - started
+    assert reply == TIMEOUT_REPLY
+    assert 1.0 <= elapsed < 1.0 + CANCEL_UNWIND_SECONDS
+    assert runner.cancelled and runner.calls == []
+    assert [r.getMessage() for r in caplog.records if r.name == "todo_api.assistant.llm"] == [
+        "tool call still running after the grace period; cancelled",
+        "timed out",
+    ]
     assert len(fake.requests) == 1

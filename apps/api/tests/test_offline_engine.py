@@ -13,17 +13,21 @@ A case:
           "reply": "exact reply",
           "reply_has": ["fragments the reply must contain"],
           "reply_lacks": ["fragments it must not contain"],
-          "tasks": ["[x] Buy milk", "[x] Call mom", {"title": "Pay rent"}]
+          "tasks": ["[x] Buy milk", "[x] Call mom", {"title": "Pay rent"}],
+          "before": [{"complete": 5}, {"delete": 3}, {"add": "[x] Walk dog"}]
         }
       ]
     }
 
 Tasks are written "Title" (pending) or "[x] Title" (done), or as an object to give a
-description. Every turn field but "say" is optional. "calls" is the exact sequence of tool
-calls (arguments are checked for the keys given); "tasks" is the user's whole list after
-the turn, oldest first. Each case runs on a copy of one migrated database, so task ids
-start at 1, and as its own user. Later turns see the earlier ones as history, stored
-and windowed the way the chat endpoint stores and windows them.
+description. Every turn field but "say" is optional. "calls" is the exact sequence of
+tool calls (arguments are checked for the keys given); "tasks" is the user's whole list
+after the turn, oldest first; "before" changes the list directly before the message is
+sent, as another browser tab would. Each case runs on a copy of one migrated database,
+so task ids start at 1, and as its own user. Later turns see the earlier ones as
+history, stored and windowed the way the chat endpoint stores and windows them (tool
+calls and memo through JSON). Every multi-turn case runs a second time with the stored
+reply texts replaced by a decoy, to show that no reply text is ever read back.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import json
 import random
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.support import make_settings, new_user
 from todo_api import crud
+from todo_api.assistant import tools
 from todo_api.assistant.engine import HistoryMessage, Turn
 from todo_api.assistant.offline import OfflineEngine
 from todo_api.assistant.tools import ToolRunner
@@ -90,7 +95,7 @@ def _task_spec(spec: str | dict[str, Any]) -> dict[str, Any]:
     return {"title": spec.removeprefix("[ ] "), "completed": False}
 
 
-async def _create(session: AsyncSession, user: str, setup: list[str | dict[str, Any]]) -> None:
+async def _create(session: AsyncSession, user: str, setup: Sequence[str | dict[str, Any]]) -> None:
     for spec in map(_task_spec, setup):
         task = await crud.create_task(
             session, user, TaskCreate(title=spec["title"], description=spec.get("description"))
@@ -98,6 +103,19 @@ async def _create(session: AsyncSession, user: str, setup: list[str | dict[str, 
         if spec["completed"]:
             assert task.id is not None
             await crud.update_task(session, user, task.id, TaskUpdate(completed=True))
+
+
+async def _outside(session: AsyncSession, user: str, changes: list[dict[str, Any]]) -> None:
+    """Changes made elsewhere (another tab) between two chat turns."""
+    for change in changes:
+        if "add" in change:
+            await _create(session, user, [change["add"]])
+        elif "complete" in change:
+            await crud.set_completed(session, user, change["complete"], True)
+        elif "delete" in change:
+            await crud.delete_task(session, user, change["delete"])
+        else:
+            raise AssertionError(f"unknown change {change}")
 
 
 async def _state(session: AsyncSession, user: str) -> list[dict[str, Any]]:
@@ -125,15 +143,24 @@ def _check_tasks(expected: list[str | dict[str, Any]], actual: list[dict[str, An
 
 
 async def _turn(
-    session: AsyncSession, user: str, message: str, history: list[HistoryMessage]
+    session: AsyncSession,
+    user: str,
+    message: str,
+    history: list[HistoryMessage],
+    stored_reply: str | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
+    """One chat turn, with the history built as chat.py builds it: the last
+    HISTORY_WINDOW messages before this one, each assistant message with its tool calls
+    and memo as stored (JSON, read back; an empty memo is stored as None).
+    `stored_reply` replaces the reply's text in the history (a decoy)."""
     runner = ToolRunner(session, user)
-    reply = await OfflineEngine().reply(Turn(user, message, history[-HISTORY_WINDOW:], runner))
-    # Stored as JSON and read back, as the chat endpoint's history is.
+    turn = Turn(user, message, history[-HISTORY_WINDOW:], runner)
+    reply = await OfflineEngine().reply(turn)
     calls: list[dict[str, Any]] = json.loads(json.dumps([c.as_dict() for c in runner.calls]))
+    memo: dict[str, Any] | None = json.loads(json.dumps(turn.memo or None))
     history += [
         HistoryMessage("user", message),
-        HistoryMessage("assistant", reply, tuple(calls)),
+        HistoryMessage("assistant", stored_reply or reply, tuple(calls or ()), memo),
     ]
     return reply, calls
 
@@ -142,7 +169,7 @@ def test_the_case_file_is_well_formed() -> None:
     names = [case["name"] for case in CASES]
     assert len(names) >= 170
     assert len(set(names)) == len(names), "case names must be unique"
-    known = {"say", "calls", "reply", "reply_has", "reply_lacks", "tasks", "note"}
+    known = {"say", "calls", "reply", "reply_has", "reply_lacks", "tasks", "note", "before"}
     for case in CASES:
         assert set(case) <= {"name", "setup", "turns", "note"}, case["name"]
         assert case["turns"], case["name"]
@@ -157,6 +184,7 @@ async def test_conversation(case: dict[str, Any], session: AsyncSession) -> None
     history: list[HistoryMessage] = []
     for number, turn in enumerate(case["turns"], 1):
         where = f"turn {number} ({turn['say']!r})"
+        await _outside(session, user, turn.get("before", []))
         reply, calls = await _turn(session, user, turn["say"], history)
         assert reply.strip(), f"{where}: empty reply"
         if "calls" in turn:
@@ -169,6 +197,144 @@ async def test_conversation(case: dict[str, Any], session: AsyncSession) -> None
             assert fragment not in reply, f"{where}: {fragment!r} in {reply!r}"
         if "tasks" in turn:
             _check_tasks(turn["tasks"], await _state(session, user))
+
+
+# Reply text that, if it were ever parsed, would point at the wrong tasks or questions.
+DECOY = '- [ ] Decoy (#1)\n- [x] Decoy (#99)\n"Decoy" (task 7)\nWhich one do you mean? Say "yes"'
+MULTI_TURN = [case for case in CASES if len(case["turns"]) > 1]
+
+
+@pytest.mark.parametrize("case", MULTI_TURN, ids=[case["name"] for case in MULTI_TURN])
+async def test_reply_text_is_never_read_back(case: dict[str, Any], session: AsyncSession) -> None:
+    """What the next turn knows comes from the memo and the tool calls only: with every
+    stored reply replaced by a decoy, each conversation makes the same tool calls."""
+    user = new_user()
+    await _create(session, user, case.get("setup", []))
+    history: list[HistoryMessage] = []
+    for turn in case["turns"]:
+        await _outside(session, user, turn.get("before", []))
+        _, calls = await _turn(session, user, turn["say"], history, stored_reply=DECOY)
+        if "calls" in turn:
+            _check_calls(turn["calls"], calls)
+        if "tasks" in turn:
+            _check_tasks(turn["tasks"], await _state(session, user))
+
+
+UNAVAILABLE = {"error": "unavailable", "message": "The task list could not be reached just now."}
+
+
+@pytest.mark.parametrize(
+    ("setup", "messages", "broken", "done"),
+    [
+        (["Buy milk"], ["show my tasks"], "list_tasks", []),
+        (["Buy milk"], ["delete the milk task"], "list_tasks", []),
+        (["Buy milk"], ["complete task 1"], "complete_task", []),
+        (["Buy milk"], ["add eggs and complete task 1"], "complete_task", ["Eggs"]),
+        (["Buy milk", "Pay bills"], ["delete all my tasks", "yes"], "delete_task", []),
+        (["Buy milk"], ["rename task 1 to Buy oat milk"], "update_task", []),
+        (["Buy milk"], ["clear the description of task 1"], "update_task", []),
+        ([], ["add milk, eggs and bread"], "add_task", []),
+        (["Buy milk", "Buy oat milk"], ["delete milk", "the second one"], "list_tasks", []),
+    ],
+)
+async def test_an_unreachable_task_list_is_said_not_raised(
+    setup: list[str],
+    messages: list[str],
+    broken: str,
+    done: list[str],
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tool answering {"error": "unavailable"} (the database is down) ends the turn
+    with a reply that says so; what was done before it is reported, nothing else."""
+    user = new_user()
+    await _create(session, user, setup)
+    history: list[HistoryMessage] = []
+    for message in messages[:-1]:
+        await _turn(session, user, message, history)
+    before = await _state(session, user)
+    real = tools.call_tool
+
+    async def call_tool(
+        session: AsyncSession, user_id: str, name: str, arguments: Any
+    ) -> tools.ToolResult:
+        if name == broken:
+            return dict(UNAVAILABLE)
+        return await real(session, user_id, name, arguments)
+
+    monkeypatch.setattr(tools, "call_tool", call_tool)
+    reply, calls = await _turn(session, user, messages[-1], history)
+    assert "couldn't reach your task list" in reply, reply
+    assert any(call["result"] == UNAVAILABLE for call in calls)
+    assert history[-1].memo is None or "question" not in history[-1].memo
+    after = await _state(session, user)
+    assert [t for t in after if t not in before] == [
+        {"title": title, "completed": False, "description": None} for title in done
+    ]
+    if done:
+        assert "Before that, I did this" in reply and "anything else" in reply, reply
+    else:
+        assert "nothing was changed" in reply, reply
+
+
+async def test_other_tool_errors_are_explained(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = new_user()
+    await _create(session, user, ["Buy milk"])
+    forbidden = {"error": "forbidden", "message": "Not allowed."}
+
+    async def call_tool(*_: Any) -> tools.ToolResult:
+        return dict(forbidden)
+
+    monkeypatch.setattr(tools, "call_tool", call_tool)
+    reply, _ = await _turn(session, user, "complete task 1", [])
+    assert reply == "I couldn't complete it: Not allowed."
+
+
+async def test_replies_without_a_memo_are_read_from_their_tool_calls(
+    session: AsyncSession,
+) -> None:
+    """Another engine's replies (the LLM's) carry no memo: "it" and "the second one"
+    come from their tool calls."""
+    user = new_user()
+    await _create(session, user, ["Buy milk", "[x] Call mom", "Pay bills"])
+    listed = [{"id": 1, "title": "Buy milk", "completed": False}]
+    listed += [{"id": 3, "title": "Pay bills", "completed": False}]
+    history = [
+        HistoryMessage("user", "what's pending?"),
+        HistoryMessage("assistant", "Two things.", ({"name": "list_tasks", "result": listed},)),
+    ]
+    _, calls = await _turn(session, user, "complete the second one", history)
+    assert [c["arguments"].get("task_id") for c in calls] == [3]
+    added = {"task_id": 2, "status": "created", "title": "Call mom"}
+    history.append(HistoryMessage("user", "add call mom"))
+    history.append(HistoryMessage("assistant", "Done!", ({"name": "add_task", "result": added},)))
+    _, calls = await _turn(session, user, "delete it", history)
+    assert [(c["name"], c["arguments"].get("task_id")) for c in calls] == [("delete_task", 2)]
+
+
+@pytest.mark.parametrize(
+    "memo",
+    [
+        {"shown": "x", "subject": [True, "2", None], "action": 5},
+        {"question": {"kind": "confirm", "commands": [{"type": "Nope"}], "tasks": [[1]]}},
+        {"question": {"kind": "pick", "commands": [{"type": "DeleteTasks", "refs": 3}]}},
+        {"question": {"kind": "confirm", "commands": [{"type": "DeleteTasks", "refs": 3}]}},
+        {"question": {"kind": "confirm", "commands": [{"type": "CompleteTasks", "refs": []}]}},
+        {"question": {"kind": "confirm", "commands": [{"type": "AllRef", "status": "all"}]}},
+        {"question": {"kind": "confirm", "commands": [], "tasks": "all"}},
+    ],
+)
+async def test_a_malformed_memo_is_ignored(memo: dict[str, Any], session: AsyncSession) -> None:
+    user = new_user()
+    await _create(session, user, ["Buy milk"])
+    history = [HistoryMessage("user", "delete all"), HistoryMessage("assistant", "?", (), memo)]
+    for message in ("yes", "the first one", "delete it"):
+        reply, calls = await _turn(session, user, message, list(history))
+        assert reply.strip()
+        assert not any(c["name"] == "delete_task" for c in calls), (message, calls)
+    assert len(await _state(session, user)) == 1
 
 
 async def test_never_fails_on_odd_input(session: AsyncSession) -> None:

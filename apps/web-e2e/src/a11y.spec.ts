@@ -4,6 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { addTask, chatLog, chatPanel, say, signUp } from './helpers';
+import { startApi, stopApi } from './stack';
 
 async function violations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -62,5 +63,38 @@ test('the assistant’s panel has no WCAG A/AA violations, empty, talking, and a
   await page.setViewportSize({ width: 375, height: 740 });
   await page.getByRole('button', { name: 'Assistant', exact: true }).click();
   await expect(chatPanel(page)).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+});
+
+test('the assistant as an open drawer on a phone is a labelled modal dialog with no WCAG A/AA violations', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signUp(page);
+  await page.getByRole('button', { name: 'Assistant', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Assistant' });
+  await expect(dialog).toHaveAttribute('aria-modal', 'true');
+  await expect(chatLog(page)).toHaveAttribute('aria-busy', 'false');
+  expect(await violations(page)).toEqual([]);
+
+  await say(page, 'add buy milk');
+  await chatPanel(page).getByText('Past conversations').click();
+  await expect(chatPanel(page).getByRole('list', { name: 'Past conversations' })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+});
+
+test('a message whose answer did not come (and could not be checked) has no WCAG A/AA violations', async ({ page }) => {
+  await signUp(page);
+  await expect(chatLog(page)).toHaveAttribute('aria-busy', 'false');
+  await stopApi();
+  try {
+    const box = chatPanel(page).getByLabel('Message', { exact: true });
+    await box.fill('add buy milk');
+    await box.press('Enter');
+    await expect(chatLog(page).getByRole('button', { name: 'Check again' })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  } finally {
+    await startApi();
+  }
+  await chatLog(page).getByRole('button', { name: 'Check again' }).click();
+  await expect(chatLog(page).getByRole('button', { name: 'Retry sending' })).toBeVisible();
   expect(await violations(page)).toEqual([]);
 });

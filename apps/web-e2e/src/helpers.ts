@@ -38,9 +38,13 @@ export const taskList = (page: Page) => page.getByRole('list', { name: 'Tasks' }
 export const alertIn = (page: Page) =>
   page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });
 
-/** The assistant's panel (beside the tasks on wide screens, a drawer on narrow ones). */
-export const chatPanel = (page: Page) => page.getByRole('complementary', { name: 'Assistant' });
-export const chatLog = (page: Page) => chatPanel(page).getByRole('log');
+/** The assistant's panel: a complementary region beside the tasks on wide screens, a modal dialog (drawer) on narrow ones. */
+export const chatPanel = (page: Page) =>
+  page.getByRole('complementary', { name: 'Assistant' }).or(page.getByRole('dialog', { name: 'Assistant' }));
+/** Its messages (not a live region: replies are announced by chatStatus). */
+export const chatLog = (page: Page) => chatPanel(page).getByRole('region', { name: 'Conversation with the assistant' });
+/** The one live region of the panel: new replies and errors. */
+export const chatStatus = (page: Page) => page.locator('[data-chat-status]');
 
 /** Sends one message to the assistant and waits for its answer. */
 export async function say(page: Page, text: string): Promise<void> {

@@ -44,12 +44,20 @@ from todo_api.mcp_server import SERVER_NAME, build_server
 
 logger = logging.getLogger("todo_api.assistant.llm")
 
-DEFAULT_MODEL: Final = "gpt-4o-mini"
-DEFAULT_TIMEOUT_SECONDS: Final = 30.0
+# The model and the turn's time limit come from Settings (openai_model,
+# llm_timeout_seconds); these are the engine's own.
 # Model round trips per turn: enough for list -> act -> answer on a few tasks.
 DEFAULT_MAX_TURNS: Final = 10
-# How long a turn that was cut short still waits for a tool call already under way.
-CALL_GRACE_SECONDS: Final = 10.0
+# How long a turn that was cut short still waits for a tool call already under way (see
+# TurnTools). A database call takes milliseconds; this only bounds a hung one. Kept small:
+# the turn's limit (at most 50 s) plus this must stay under the web proxy's 60 s.
+CALL_GRACE_SECONDS: Final = 5.0
+# How long a call cancelled after the grace period is given to unwind.
+CANCEL_UNWIND_SECONDS: Final = 1.0
+# Earlier turns' list_tasks results are replayed to the model with this many tasks at
+# most (then {"more": N}): a list is stale by the next turn anyway, and 20 messages of
+# up to tools.LIST_LIMIT tasks each would make a huge prompt. Action results stay whole.
+HISTORY_LIST_ITEMS: Final = 20
 
 INSTRUCTIONS: Final = """\
 You are the assistant of a to-do app. You manage the signed-in user's task list with \
@@ -61,6 +69,8 @@ confirmed it.
 list_tasks first and pick the matching task; if several match, ask which one.
 - Tool results are JSON. A result with "error" means nothing was done: say so briefly \
 and suggest what would work.
+- Lists from earlier messages may be cut short (ending in {"more": N}) and out of date: \
+call list_tasks again when you need the current list.
 - Answer in one or two short, friendly sentences that name the task, e.g. \
 "Added 'Buy groceries' to your list." or "Marked 'Call mom' as done." When listing, \
 give one task per line with its id and whether it is done.
@@ -93,15 +103,25 @@ class TurnTools(AgentsMCPServer):
     """Our MCP server's tools for one turn, as the Agents SDK sees an MCP server.
 
     The MCP SDK's client connects in process to an MCP server built with this turn's
-    runner as the actor. Calls are serialized: they share the turn's database session."""
+    runner as the actor. Calls are serialized: they share the turn's database session.
 
-    def __init__(self, runner: ToolRunner) -> None:
+    A turn cut short (the time limit, a failure elsewhere) with a call under way: the one
+    mechanism is that each call runs in its own task, which the turn's cancellation does
+    not reach (`asyncio.shield`), and `cleanup` waits for it at most `grace_seconds`, then
+    cancels it. So a change made as time runs out is still made, recorded and reported,
+    and a hung database delays the reply by `grace_seconds` (+ CANCEL_UNWIND_SECONDS) at
+    most. Nothing else waits for a call."""
+
+    def __init__(self, runner: ToolRunner, *, grace_seconds: float = CALL_GRACE_SECONDS) -> None:
         super().__init__(use_structured_content=False, failure_error_function=_tool_failure)
         self.runner = runner
+        self.grace_seconds = grace_seconds
         self._client: Client | None = None
         self._exit_stack = AsyncExitStack()
+        # Held from a call's start to the end of its task, not of its (cancellable)
+        # caller: a second call never starts while one still uses the session.
         self._lock = asyncio.Lock()
-        self._in_flight: set[asyncio.Future[CallToolResult]] = set()
+        self._call: asyncio.Task[CallToolResult] | None = None
 
     @property
     def name(self) -> str:
@@ -118,10 +138,19 @@ class TurnTools(AgentsMCPServer):
         self._client = await self._exit_stack.enter_async_context(client)
 
     async def cleanup(self) -> None:
-        if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=CALL_GRACE_SECONDS)
-        self._client = None
-        await self._exit_stack.aclose()
+        call = self._call
+        try:
+            if call is not None and not call.done():
+                await asyncio.wait({call}, timeout=self.grace_seconds)
+        finally:
+            if call is not None and not call.done():
+                logger.error("tool call still running after the grace period; cancelled")
+                call.cancel()
+                # It normally unwinds at once; waiting for that (briefly) keeps two
+                # tasks off the session when chat.py rolls it back.
+                await asyncio.wait({call}, timeout=CANCEL_UNWIND_SECONDS)
+            self._client = None
+            await self._exit_stack.aclose()
 
     def _connected(self) -> Client:
         if self._client is None:
@@ -139,17 +168,13 @@ class TurnTools(AgentsMCPServer):
     ) -> CallToolResult:
         # The request's user, always: a user_id the model made up is overwritten.
         arguments = {**(arguments or {}), "user_id": self.runner.user_id}
-        async with self._lock:
-            # Shielded: a call that has started runs to its end (cleanup waits for it),
-            # so a change made as the turn times out is still recorded and reported.
-            call = asyncio.ensure_future(self._connected().call_tool(tool_name, arguments))
-            self._in_flight.add(call)
-            call.add_done_callback(self._in_flight.discard)
-            try:
-                return await asyncio.shield(call)
-            except asyncio.CancelledError:
-                await asyncio.wait({call})  # the session stays this call's until it ends
-                raise
+        client = self._connected()
+        await self._lock.acquire()  # a turn cancelled while waiting here starts nothing
+        call = asyncio.create_task(client.call_tool(tool_name, arguments))
+        call.add_done_callback(lambda _: self._lock.release())
+        self._call = call
+        # See the class docstring: cancelling this caller leaves the call running.
+        return await asyncio.shield(call)
 
     async def list_prompts(self) -> ListPromptsResult:
         return await self._connected().list_prompts()
@@ -192,12 +217,21 @@ def input_items(history: Sequence[HistoryMessage], message: str) -> list[TRespon
                 {
                     "type": "function_call_output",
                     "call_id": call_id,
-                    "output": json.dumps(call.get("result"), ensure_ascii=False),
+                    "output": json.dumps(_shortened(call.get("result")), ensure_ascii=False),
                 }
             )
         items.append({"role": "assistant", "content": past.content})
     items.append({"role": "user", "content": message})
     return items
+
+
+def _shortened(result: Any) -> Any:
+    """A past tool result as the model sees it again: lists (list_tasks) cut to their
+    first HISTORY_LIST_ITEMS items plus {"more": N}; anything else (the actions' results,
+    errors) whole."""
+    if isinstance(result, list) and len(result) > HISTORY_LIST_ITEMS:
+        return [*result[:HISTORY_LIST_ITEMS], {"more": len(result) - HISTORY_LIST_ITEMS}]
+    return result
 
 
 class LlmEngine:
@@ -209,16 +243,20 @@ class LlmEngine:
     def __init__(
         self,
         client: AsyncOpenAI,
-        model: str = DEFAULT_MODEL,
+        model: str,
         *,
-        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        timeout_seconds: float,
         max_turns: int = DEFAULT_MAX_TURNS,
+        call_grace_seconds: float = CALL_GRACE_SECONDS,
     ) -> None:
+        """`model` and `timeout_seconds` have no defaults here: they are settings
+        (`from_settings` reads them), defaulted in one place, core/config.py."""
         self.client = client
         self.model = OpenAIChatCompletionsModel(model=model, openai_client=client)
         self.model_name = model
         self.timeout_seconds = timeout_seconds
         self.max_turns = max_turns
+        self.call_grace_seconds = call_grace_seconds
         # Traces would go to OpenAI's tracing endpoint, whatever server answers the chat.
         set_tracing_disabled(True)
 
@@ -266,7 +304,7 @@ class LlmEngine:
         return text or with_progress("Done.", turn.tools.calls)
 
     async def _run(self, turn: Turn) -> RunResult:
-        tools = TurnTools(turn.tools)
+        tools = TurnTools(turn.tools, grace_seconds=self.call_grace_seconds)
         await tools.connect()
         try:
             agent = Agent(

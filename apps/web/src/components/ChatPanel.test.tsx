@@ -34,7 +34,9 @@ function fakeApi(overrides: Partial<ChatApi> = {}): ChatApi {
 
 const STORAGE_KEY = 'todo.chat.conversation.u1';
 const input = () => screen.getByLabelText('Message');
-const log = () => screen.getByRole('log');
+const log = () => screen.getByRole('region', { name: 'Conversation with the assistant' });
+/** The one live region: new replies and errors, announced politely. */
+const status = () => screen.getByRole('status');
 const sendButton = () => screen.getByRole('button', { name: 'Send' });
 
 async function renderPanel(api: ChatApi, onTasksChanged = jest.fn()) {
@@ -61,7 +63,7 @@ describe('ChatPanel', () => {
     expect(api.send).toHaveBeenCalledWith({ message: 'add buy milk' });
     expect(within(log()).getByText('add buy milk')).toBeInTheDocument();
     expect(input()).toHaveValue('');
-    expect(screen.getByRole('status')).toHaveTextContent('Assistant is typing…');
+    expect(screen.getByText('Assistant is typing…')).toBeInTheDocument();
     expect(log()).toHaveAttribute('aria-busy', 'true');
     expect(sendButton()).toBeDisabled();
 
@@ -72,7 +74,8 @@ describe('ChatPanel', () => {
 
     await act(async () => turn.resolve(reply('Added “Buy milk”.\nAnything else?')));
     expect(log().querySelector('.from-assistant .bubble-text')!.textContent).toBe('Added “Buy milk”.\nAnything else?');
-    expect(screen.getByRole('status')).toHaveTextContent('');
+    expect(screen.queryByText('Assistant is typing…')).toBeNull();
+    expect(status()).toHaveTextContent('Assistant said: Added “Buy milk”. Anything else?');
     expect(log()).toHaveAttribute('aria-busy', 'false');
     expect(window.localStorage.getItem(STORAGE_KEY)).toBe('5');
 
@@ -97,32 +100,146 @@ describe('ChatPanel', () => {
     expect(api.send).not.toHaveBeenCalled();
   });
 
-  it('shows a failure on the message, and Retry sends it again without a copy', async () => {
+  it('after a failure checks whether the message arrived; only one that did not is offered to Retry, without a copy', async () => {
     const send = jest
       .fn()
       .mockRejectedValueOnce(new ApiError(502, 'the assistant is unavailable'))
       .mockResolvedValueOnce(reply('Here you go.'));
     const api = fakeApi({ send });
-    await renderPanel(api);
+    const onTasksChanged = await renderPanel(api);
     type('show my tasks');
     fireEvent.click(sendButton());
-    const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Not sent. The assistant is not answering right now.');
+    const note = await within(log()).findByText('Not sent. The assistant is not answering right now.');
+    expect(api.listConversations).toHaveBeenCalledTimes(2); // on load, and to look for the new conversation
+    expect(onTasksChanged).toHaveBeenCalledTimes(1); // its tools might have run
+    expect(status()).toHaveTextContent('Not sent. The assistant is not answering right now.');
+    expect(screen.queryByRole('alert')).toBeNull(); // announced once, by the status region
 
-    fireEvent.click(within(alert).getByRole('button', { name: 'Retry sending' }));
+    fireEvent.click(within(note.parentElement!).getByRole('button', { name: 'Retry sending' }));
     expect(await within(log()).findByText('Here you go.')).toBeInTheDocument();
     expect(send).toHaveBeenCalledTimes(2);
     expect(send).toHaveBeenNthCalledWith(2, { message: 'show my tasks' });
     expect(within(log()).getAllByText('show my tasks')).toHaveLength(1);
-    expect(screen.queryByRole('alert')).toBeNull();
+    expect(within(log()).queryByText(/Not sent/)).toBeNull();
   });
 
-  it('says when to try again after a rate limit', async () => {
+  it('after a timeout on a first message finds the conversation it started, with the answer: nothing to resend', async () => {
+    const added = { name: 'add_task', arguments: { title: 'Buy milk' }, result: { task_id: 4, status: 'created', title: 'Buy milk' } };
+    const stored = [message(1, 'user', 'add buy milk', 7), { ...message(2, 'assistant', 'Added “Buy milk”.', 7), tool_calls: [added] }];
+    const listConversations = jest
+      .fn()
+      .mockResolvedValueOnce([conversation(3, 'add buy milk')]) // an older one with the same title
+      .mockResolvedValue([conversation(7, 'add buy milk'), conversation(3, 'add buy milk')]);
+    window.localStorage.setItem(STORAGE_KEY, 'new');
+    const api = fakeApi({
+      send: jest.fn(async () => Promise.reject(new ApiError(504, 'the assistant took too long to answer'))),
+      listConversations,
+      messages: jest.fn(async () => stored),
+    });
+    const onTasksChanged = await renderPanel(api);
+    type('add buy milk');
+    fireEvent.click(sendButton());
+    expect(await within(log()).findByText('Added “Buy milk”.')).toBeInTheDocument();
+    expect(api.messages).toHaveBeenCalledWith(7);
+    expect(api.send).toHaveBeenCalledTimes(1);
+    expect(within(log()).getAllByText('add buy milk')).toHaveLength(1);
+    expect(within(log()).queryByText(/Not sent/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Retry sending' })).toBeNull();
+    expect(onTasksChanged).toHaveBeenCalled();
+    expect(status()).toHaveTextContent('Assistant said: Added “Buy milk”. (Added “Buy milk”)');
+    await waitFor(() => expect(window.localStorage.getItem(STORAGE_KEY)).toBe('7'));
+
+    // The next message goes on in that conversation.
+    type('thanks');
+    fireEvent.click(sendButton());
+    await waitFor(() => expect(api.send).toHaveBeenLastCalledWith({ conversation_id: 7, message: 'thanks' }));
+  });
+
+  it('after a timeout shows a stored message still unanswered as such, and Check again fetches the answer', async () => {
+    window.localStorage.setItem(STORAGE_KEY, '5');
+    const before = [message(1, 'user', 'show my tasks'), message(2, 'assistant', 'None.')];
+    const messages = jest
+      .fn()
+      .mockResolvedValueOnce(before)
+      .mockResolvedValueOnce([...before, message(3, 'user', 'add buy milk')])
+      .mockResolvedValueOnce([...before, message(3, 'user', 'add buy milk'), message(4, 'assistant', 'Added “Buy milk”.')]);
+    const api = fakeApi({
+      listConversations: jest.fn(async () => [conversation(5, 'show my tasks')]),
+      messages,
+      send: jest.fn(async () => Promise.reject(new ApiError(504, 'took too long'))),
+    });
+    await renderPanel(api);
+    type('add buy milk');
+    fireEvent.click(sendButton());
+    const note = await within(log()).findByText('No answer yet — the assistant may still be working.');
+    expect(screen.queryByRole('button', { name: 'Retry sending' })).toBeNull();
+    expect(status()).toHaveTextContent('No answer yet — the assistant may still be working.');
+
+    fireEvent.click(within(note.parentElement!).getByRole('button', { name: 'Check again' }));
+    expect(await within(log()).findByText('Added “Buy milk”.')).toBeInTheDocument();
+    expect(within(log()).queryByText(/No answer yet/)).toBeNull();
+    expect(api.send).toHaveBeenCalledTimes(1);
+    expect(messages).toHaveBeenCalledTimes(3);
+  });
+
+  it('after a timeout offers Retry when the message is not there, even if an identical earlier one is', async () => {
+    window.localStorage.setItem(STORAGE_KEY, '5');
+    const before = [message(1, 'user', 'show my tasks'), message(2, 'assistant', 'None.')];
+    const api = fakeApi({
+      listConversations: jest.fn(async () => [conversation(5, 'show my tasks')]),
+      messages: jest.fn(async () => before),
+      send: jest.fn(async () => Promise.reject(new ApiError(504, 'took too long'))),
+    });
+    await renderPanel(api);
+    type('show my tasks');
+    fireEvent.click(sendButton());
+    expect(await within(log()).findByText('Not sent. The assistant took too long to answer.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry sending' })).toBeEnabled();
+  });
+
+  it('when the check cannot be made either, offers only to check again, never to resend', async () => {
+    const api = fakeApi({
+      send: jest.fn(async () => Promise.reject(new ApiError(0, 'cannot reach the server'))),
+    });
+    (api.listConversations as jest.Mock).mockResolvedValueOnce([]).mockRejectedValueOnce(new ApiError(0, 'cannot reach the server'));
+    await renderPanel(api);
+    type('add buy milk');
+    fireEvent.click(sendButton());
+    const note = await within(log()).findByText(/^No answer yet — the assistant may still be working\. Could not check/);
+    expect(note).toHaveTextContent('Cannot reach the server. Check your connection.');
+    expect(screen.queryByRole('button', { name: 'Retry sending' })).toBeNull();
+
+    // Back online, and nothing arrived: now it may be sent again.
+    fireEvent.click(within(note.parentElement!).getByRole('button', { name: 'Check again' }));
+    expect(await within(log()).findByText('Not sent. Cannot reach the server. Check your connection.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry sending' })).toBeEnabled();
+    expect(api.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when to try again after a rate limit, without checking (nothing was stored)', async () => {
     const api = fakeApi({ send: jest.fn(async () => Promise.reject(new RetryLaterError(429, 'slow down', [], 17))) });
     await renderPanel(api);
     type('hi');
     fireEvent.click(sendButton());
-    expect(await screen.findByRole('alert')).toHaveTextContent('Try again in 17 seconds.');
+    expect(await within(log()).findByText(/Try again in 17 seconds\./)).toBeInTheDocument();
+    expect(status()).toHaveTextContent('Not sent. You are sending messages too quickly. Try again in 17 seconds.');
+    expect(screen.getByRole('button', { name: 'Retry sending' })).toBeEnabled();
+    expect(api.listConversations).toHaveBeenCalledTimes(1); // on load only
+  });
+
+  it('keeps the message list quiet: opening a conversation announces nothing, only new replies are', async () => {
+    window.localStorage.setItem(STORAGE_KEY, '5');
+    const api = fakeApi({
+      listConversations: jest.fn(async () => [conversation(5, 'add buy milk')]),
+      messages: jest.fn(async () => [message(1, 'user', 'add buy milk'), message(2, 'assistant', 'Added “Buy milk”.')]),
+    });
+    await renderPanel(api);
+    expect(screen.queryByRole('log')).toBeNull();
+    expect(log()).not.toHaveAttribute('aria-live');
+    expect(within(log()).getByText('Added “Buy milk”.')).toBeInTheDocument();
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+    expect(status()).toHaveTextContent('');
+    expect(log()).not.toContainElement(status());
   });
 
   it('puts a refused message (422) back in the box, with the API’s reason', async () => {
@@ -131,7 +248,8 @@ describe('ChatPanel', () => {
     await renderPanel(api);
     type('bad text');
     fireEvent.click(sendButton());
-    expect(await screen.findByText('message: must not contain control characters')).toBeInTheDocument();
+    expect(await screen.findByText('message: must not contain control characters', { selector: '.field-error' })).toBeInTheDocument();
+    expect(status()).toHaveTextContent('message: must not contain control characters');
     expect(input()).toHaveValue('bad text');
     expect(within(log()).queryByText('bad text')).toBeNull();
   });
@@ -230,5 +348,94 @@ describe('ChatPanel', () => {
     fireEvent.keyDown(input(), { key: 'Escape' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     expect(toggle).toHaveFocus();
+  });
+
+  describe('on a narrow screen', () => {
+    const originalMatchMedia = window.matchMedia;
+    beforeEach(() => {
+      window.matchMedia = ((query: string) => ({
+        matches: query === '(max-width: 720px)',
+        media: query,
+        addEventListener: () => undefined,
+        removeEventListener: () => undefined,
+      })) as unknown as typeof window.matchMedia;
+    });
+    afterEach(() => {
+      window.matchMedia = originalMatchMedia;
+    });
+
+    async function renderInPage() {
+      render(
+        <>
+          <header>
+            <a href="/elsewhere">Elsewhere</a>
+          </header>
+          <main>
+            <p>The tasks</p>
+            <ChatPanel userId="u1" api={fakeApi()} />
+          </main>
+        </>,
+      );
+      await waitFor(() => expect(log()).toHaveAttribute('aria-busy', 'false'));
+    }
+
+    it('is a modal dialog while open: the page around is inert, Tab stays inside, Escape gives focus back', async () => {
+      await renderInPage();
+      const toggle = screen.getByRole('button', { name: 'Assistant' });
+      fireEvent.click(toggle);
+      const dialog = screen.getByRole('dialog', { name: 'Assistant' });
+      expect(dialog).toHaveAttribute('aria-modal', 'true');
+      expect(screen.queryByRole('complementary')).toBeNull();
+      expect(input()).toHaveFocus();
+      expect(screen.getByText('The tasks')).toHaveAttribute('inert');
+      expect(screen.getByRole('banner')).toHaveAttribute('inert');
+      expect(toggle).toHaveAttribute('inert');
+      expect(dialog).not.toHaveAttribute('inert');
+      expect(screen.getByRole('main')).not.toHaveAttribute('inert');
+      expect(status()).not.toHaveAttribute('inert'); // replies are still announced
+
+      // Tab past the last control comes back to the first, Shift+Tab from the first to the last.
+      const close = screen.getByRole('button', { name: 'Close assistant' });
+      const newConversation = screen.getByRole('button', { name: 'New conversation' });
+      expect(sendButton()).toBeDisabled(); // nothing typed: the message box is the last stop
+      input().focus();
+      fireEvent.keyDown(input(), { key: 'Tab' });
+      expect(newConversation).toHaveFocus();
+      fireEvent.keyDown(newConversation, { key: 'Tab', shiftKey: true });
+      expect(input()).toHaveFocus();
+      close.focus();
+      fireEvent.keyDown(close, { key: 'Tab' }); // not the last: the browser moves on
+      expect(close).toHaveFocus();
+
+      fireEvent.keyDown(input(), { key: 'Escape' });
+      expect(toggle).toHaveAttribute('aria-expanded', 'false');
+      expect(toggle).toHaveFocus();
+      expect(toggle).not.toHaveAttribute('inert');
+      expect(screen.getByText('The tasks')).not.toHaveAttribute('inert');
+      expect(screen.getByRole('banner')).not.toHaveAttribute('inert');
+    });
+
+    it('the close button closes it too', async () => {
+      await renderInPage();
+      const toggle = screen.getByRole('button', { name: 'Assistant' });
+      fireEvent.click(toggle);
+      fireEvent.click(screen.getByRole('button', { name: 'Close assistant' }));
+      expect(toggle).toHaveFocus();
+      expect(screen.getByText('The tasks')).not.toHaveAttribute('inert');
+    });
+  });
+
+  it('on a wide screen is a complementary region that traps nothing', async () => {
+    render(
+      <main>
+        <p>The tasks</p>
+        <ChatPanel userId="u1" api={fakeApi()} />
+      </main>,
+    );
+    await waitFor(() => expect(log()).toHaveAttribute('aria-busy', 'false'));
+    fireEvent.click(screen.getByRole('button', { name: 'Assistant' }));
+    expect(screen.getByRole('complementary', { name: 'Assistant' })).not.toHaveAttribute('aria-modal');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByText('The tasks')).not.toHaveAttribute('inert');
   });
 });

@@ -1,5 +1,18 @@
-import type { ToolCall } from '@todo/api-client/browser';
-import { changesTasks, type ChatEntry, chatReducer, describeToolCall, messageLength, rememberConversation, storedConversation } from './chat-state';
+import type { ChatMessage, Conversation, ToolCall } from '@todo/api-client/browser';
+import {
+  changesTasks,
+  type ChatEntry,
+  chatReducer,
+  describeToolCall,
+  findSent,
+  findStartedConversation,
+  MESSAGES_PAGE,
+  messageLength,
+  rememberConversation,
+  storedConversation,
+  storedBefore,
+  titleMatches,
+} from './chat-state';
 
 const call = (name: string, result: ToolCall['result'], args: ToolCall['arguments'] = {}): ToolCall => ({ name, arguments: args, result });
 const user = (key: string, content: string, status: ChatEntry['status'] = 'sent'): ChatEntry => ({ key, role: 'user', content, toolCalls: [], status });
@@ -24,6 +37,83 @@ describe('chatReducer', () => {
 
   it('withdraws a refused message', () => {
     expect(chatReducer([user('a', 'x')], { type: 'withdrawn', key: 'a' })).toEqual([]);
+  });
+
+  it('marks an unanswered message as being checked, then as unknown with the reason', () => {
+    let entries = chatReducer([user('a', 'x', 'sending')], { type: 'checking', key: 'a' });
+    expect(entries[0]).toMatchObject({ status: 'checking' });
+    entries = chatReducer(entries, { type: 'unknown', key: 'a', error: 'could not check' });
+    expect(entries[0]).toMatchObject({ status: 'unknown', error: 'could not check' });
+  });
+});
+
+describe('finding a message whose answer never came', () => {
+  let id = 0;
+  const stored = (role: 'user' | 'assistant', content: string): ChatMessage => ({
+    id: ++id, role, content, conversation_id: 5, user_id: 'u1', tool_calls: null, created_at: '2026-01-01T10:00:00Z',
+  });
+  const assistant = (key: string, content: string): ChatEntry => ({ key, role: 'assistant', content, toolCalls: [], status: 'sent' });
+  const known = [user('a', 'show my tasks'), assistant('b', 'None.')];
+  const before = [stored('user', 'show my tasks'), stored('assistant', 'None.')];
+
+  it('is there, answered or not, right after what was known', () => {
+    expect(findSent(known, [...before, stored('user', 'add milk')], 'add milk')).toEqual({ index: 2, answered: false });
+    expect(findSent(known, [...before, stored('user', 'add milk'), stored('assistant', 'Added.')], 'add milk')).toEqual({ index: 2, answered: true });
+    expect(findSent([], [stored('user', 'hi'), stored('assistant', 'Hello.')], 'hi')).toEqual({ index: 0, answered: true });
+  });
+
+  it('is not an earlier identical message', () => {
+    expect(findSent(known, before, 'show my tasks')).toBeNull();
+    expect(findSent(known, [...before, stored('user', 'show my tasks')], 'show my tasks')).toEqual({ index: 2, answered: false });
+    // The conversation had other messages than the panel knew before it.
+    expect(findSent([user('x', 'hello')], [...before, stored('user', 'show my tasks')], 'show my tasks')).toBeNull();
+  });
+
+  it('allows an answer the panel never saw between what it knew and the message', () => {
+    const waiting = [user('a', 'add milk', 'waiting')];
+    const messages = [stored('user', 'add milk'), stored('assistant', 'Added.'), stored('user', 'add eggs')];
+    expect(findSent(waiting, messages, 'add eggs')).toEqual({ index: 2, answered: false });
+    expect(findSent(waiting, [stored('user', 'add milk'), stored('user', 'other')], 'add eggs')).toBeNull();
+  });
+
+  it('aligns on what overlaps when a full page lost the oldest messages', () => {
+    const long = Array.from({ length: MESSAGES_PAGE + 10 }, (_, i) => (i % 2 ? assistant(`k${i}`, `a${i}`) : user(`k${i}`, `u${i}`)));
+    const page = long.slice(-(MESSAGES_PAGE - 1)).map((e) => stored(e.role, e.content));
+    expect(findSent(long, [...page, stored('user', 'new')], 'new')).toEqual({ index: MESSAGES_PAGE - 1, answered: false });
+    expect(findSent(long, [...page.slice(1), stored('assistant', 'other'), stored('user', 'zzz')], 'u108')).toBeNull();
+  });
+
+  it('knows what was stored before a message: not refused ones, nor what came after it', () => {
+    const entries = [user('a', 'x'), user('b', 'y', 'failed'), user('c', 'z', 'waiting'), user('d', 'w'), user('e', 'v', 'sending')];
+    expect(storedBefore(entries, 'c').map((e) => e.key)).toEqual(['a']);
+    expect(storedBefore(entries, 'e').map((e) => e.key)).toEqual(['a', 'c', 'd']);
+  });
+});
+
+describe('finding the conversation a first message started', () => {
+  const conversation = (id: number, title: string, created_at = '2026-01-01T10:00:00Z'): Conversation => ({
+    id, title, user_id: 'u1', created_at, updated_at: created_at,
+  });
+
+  it('matches the title the API makes of the message', () => {
+    expect(titleMatches('add buy milk', '  add  buy\nmilk ')).toBe(true);
+    expect(titleMatches('add buy…', 'add buy milk and eggs')).toBe(true);
+    expect(titleMatches('add buy milk', 'add buy')).toBe(false);
+    expect(titleMatches('…', 'anything')).toBe(false);
+  });
+
+  it('takes the newest matching one newer than all those known before', () => {
+    const list = [conversation(9, 'other'), conversation(8, 'hi'), conversation(4, 'hi')];
+    expect(findStartedConversation(list, 'hi', [4], 0)?.id).toBe(8);
+    expect(findStartedConversation(list, 'hi', [4, 8], 0)).toBeNull();
+    expect(findStartedConversation(list, 'hi', [], 0)?.id).toBe(8);
+  });
+
+  it('without a known list, takes one created since the send (give or take the clocks)', () => {
+    const sentAt = Date.parse('2026-01-01T10:00:00Z');
+    const list = [conversation(8, 'hi', '2026-01-01T09:58:00Z'), conversation(4, 'hi', '2025-12-01T10:00:00Z')];
+    expect(findStartedConversation(list, 'hi', null, sentAt)?.id).toBe(8);
+    expect(findStartedConversation([list[1]!], 'hi', null, sentAt)).toBeNull();
   });
 });
 

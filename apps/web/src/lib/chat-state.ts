@@ -1,5 +1,5 @@
 // The chat panel's history, and what an assistant's tool calls mean for the task list.
-import type { ChatMessage, ToolCall } from '@todo/api-client/browser';
+import type { ChatMessage, Conversation, ToolCall } from '@todo/api-client/browser';
 
 export interface ChatEntry {
   /** Stable React key: "m<id>" for stored messages, "local-<n>" for ones typed here. */
@@ -7,11 +7,29 @@ export interface ChatEntry {
   role: 'user' | 'assistant';
   content: string;
   toolCalls: ToolCall[];
-  /** A user's message is "sending" until the assistant answers, "failed" if that went wrong. */
-  status: 'sent' | 'sending' | 'failed';
-  /** Why a failed message did not go through. */
+  status: ChatStatus;
+  /** Why a failed message did not go through, or why an unknown one could not be checked. */
   error?: string;
 }
+
+/**
+ * Where a message stands. When no answer comes back (a timeout, an outage) the API may still
+ * have stored the message and even run the turn, so the panel reads the conversation again
+ * before it offers to send anything twice.
+ */
+export type ChatStatus =
+  /** Stored (and, for the user's messages, answered or not waited for). */
+  | 'sent'
+  /** On its way; the assistant's answer has not come back yet. */
+  | 'sending'
+  /** No answer came: reading the conversation again to see whether the message arrived. */
+  | 'checking'
+  /** Stored, but the assistant had not answered when the panel last looked. */
+  | 'waiting'
+  /** No answer came, and the conversation could not be read: it may or may not have arrived. */
+  | 'unknown'
+  /** Certainly not stored: it may be sent again. */
+  | 'failed';
 
 export type ChatAction =
   | { type: 'loaded'; entries: ChatEntry[] }
@@ -19,6 +37,8 @@ export type ChatAction =
   | { type: 'sending'; key: string; content: string }
   | { type: 'answered'; key: string; reply: ChatEntry }
   | { type: 'failed'; key: string; error: string }
+  | { type: 'checking'; key: string }
+  | { type: 'unknown'; key: string; error: string }
   // The API refused the text itself (422): it goes back to the input, not into the history.
   | { type: 'withdrawn'; key: string };
 
@@ -36,6 +56,10 @@ export function chatReducer(entries: ChatEntry[], action: ChatAction): ChatEntry
     }
     case 'failed':
       return entries.map((e) => (e.key === action.key ? { ...e, status: 'failed', error: action.error } : e));
+    case 'checking':
+      return entries.map((e) => (e.key === action.key ? { ...e, status: 'checking', error: undefined } : e));
+    case 'unknown':
+      return entries.map((e) => (e.key === action.key ? { ...e, status: 'unknown', error: action.error } : e));
     case 'withdrawn':
       return entries.filter((e) => e.key !== action.key);
   }
@@ -49,6 +73,89 @@ export function entriesFromMessages(messages: ChatMessage[]): ChatEntry[] {
     toolCalls: m.tool_calls ?? [],
     status: 'sent',
   }));
+}
+
+/** How many messages the API returns for a conversation by default (its newest ones). */
+export const MESSAGES_PAGE = 100;
+
+/** The messages shown before `key` that the server has for certain (sent, or sent and not yet answered). */
+export function storedBefore(entries: readonly ChatEntry[], key: string): ChatEntry[] {
+  const end = entries.findIndex((e) => e.key === key);
+  return entries.slice(0, end < 0 ? entries.length : end).filter((e) => e.status === 'sent' || e.status === 'waiting');
+}
+
+const sameMessage = (entry: ChatEntry, message: ChatMessage) =>
+  entry.role === (message.role === 'user' ? 'user' : 'assistant') && entry.content === message.content;
+
+/**
+ * Whether the stored messages before `end` are what the panel knew as stored, in order. An
+ * answer the panel never saw (it came after the panel last looked) may sit in between. With
+ * a complete history nothing else may be there; a full page may have lost its oldest ones.
+ */
+function followsKnown(known: readonly ChatEntry[], messages: readonly ChatMessage[], end: number, complete: boolean): boolean {
+  let j = known.length - 1;
+  let r = end - 1;
+  while (j >= 0 && r >= 0) {
+    if (sameMessage(known[j]!, messages[r]!)) {
+      j--;
+      r--;
+    } else if (messages[r]!.role === 'assistant') {
+      r--;
+    } else {
+      return false;
+    }
+  }
+  return complete ? j < 0 && r < 0 : true;
+}
+
+/**
+ * Whether a message whose send got no answer is in the conversation as read again, and
+ * whether the assistant's answer follows it. `known` is what the panel had as stored before
+ * it (storedBefore). The message counts as arrived only where it follows what was known, so
+ * an earlier identical message ("show my tasks" twice) is not mistaken for it.
+ */
+export function findSent(
+  known: readonly ChatEntry[],
+  messages: readonly ChatMessage[],
+  text: string,
+): { index: number; answered: boolean } | null {
+  const complete = messages.length < MESSAGES_PAGE;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.role !== 'user' || message.content !== text) continue;
+    if (followsKnown(known, messages, i, complete)) return { index: i, answered: messages[i + 1]?.role === 'assistant' };
+  }
+  return null;
+}
+
+/** The conversation title the API gives a first message (whitespace collapsed, maybe cut short with "…"). */
+export function titleMatches(title: string, text: string): boolean {
+  const collapsed = text.split(/\s+/).filter(Boolean).join(' ');
+  return title === collapsed || (title.endsWith('…') && title.length > 1 && collapsed.startsWith(title.slice(0, -1)));
+}
+
+// How far the browser's clock may be off the server's when nothing else tells new from old.
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * The conversation a first message started, when its answer never came: the newest one
+ * titled after the message that is newer than every conversation known before the send
+ * (ids only grow), or, with no list known then, created since the send began.
+ */
+export function findStartedConversation(
+  list: readonly Conversation[],
+  text: string,
+  knownIds: readonly number[] | null,
+  sentAtMs: number,
+): Conversation | null {
+  const newest = knownIds && knownIds.length > 0 ? Math.max(...knownIds) : 0;
+  let found: Conversation | null = null;
+  for (const c of list) {
+    if (!titleMatches(c.title, text)) continue;
+    const isNew = knownIds ? c.id > newest : Date.parse(c.created_at) >= sentAtMs - CLOCK_SLACK_MS;
+    if (isNew && (!found || c.id > found.id)) found = c;
+  }
+  return found;
 }
 
 let nextLocalKey = 1;

@@ -4,8 +4,10 @@ chat with no language model and no network.
     parser.py      message -> commands ("complete 1 and delete 2" -> two commands)
     references.py  "task 3", "the second one", "it", "the meeting task" -> references
     titles.py      "milk, eggs and bread", "call the bank — ask about the fee" -> new tasks
-    commands.py    the command and reference types the parser produces
-    context.py     what the stored history says: "it", the list last shown, a pending question
+    commands.py    the command and reference types the parser produces (and their JSON form)
+    context.py     what the stored history says: "it", the list last shown, a pending
+                   question; read from the memo each reply leaves and from tool calls,
+                   never from reply text (its docstring lists the memo keys)
     resolve.py     references -> task ids ("the second one", "the grocries task")
     matching.py    loose, typo-tolerant title matching (rapidfuzz)
     replies.py     every sentence the engine says

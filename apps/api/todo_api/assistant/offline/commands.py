@@ -1,13 +1,17 @@
 """What the parser understands a message to mean: commands, and references to tasks.
 
 These are plain values with no behaviour, so the parser can be read (and tested) apart
-from the engine that carries them out.
+from the engine that carries them out. `encode` / `decode` turn them into JSON-able data
+and back, so a command that waits for an answer ("Which one do you mean?") can be kept in
+the reply's memo and finished on the next turn.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 Status = Literal["all", "pending", "completed"]
 
@@ -54,7 +58,15 @@ class TitleRef:
     text: str
 
 
-Ref = IdRef | PositionRef | RecentRef | AllRef | TitleRef
+@dataclass(frozen=True)
+class ChosenRef:
+    """Tasks the user picked or confirmed in answer to a question: exactly these ids, as
+    they were shown; never resolved again against the list as it is now."""
+
+    ids: tuple[int, ...]
+
+
+Ref = IdRef | PositionRef | RecentRef | AllRef | TitleRef | ChosenRef
 
 # --- Commands --------------------------------------------------------------------------
 
@@ -91,6 +103,9 @@ class ShowTasks:
 @dataclass(frozen=True)
 class CompleteTasks:
     refs: tuple[Ref, ...]
+    # Set for a statement such as "I bought the milk" (verb "buy"): the task is looked up
+    # as "buy milk", then as "milk", and only a clear match is completed.
+    verb: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,11 @@ class Edit:
 
     ref: Ref
     title: str | None = None
+    # "" clears the description.
     description: str | None = None
+    # A time or date ("3pm", "friday") said where a title would be ("change the meeting
+    # to 3pm"): it replaces the time at the end of the title, or is appended to it.
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +165,6 @@ Chat = Literal[
     "yes",
     "no",
     "undo",
-    "clear_description",
     "unsupported",
     "unknown",
 ]
@@ -172,3 +190,82 @@ Command = (
 
 # What acts on the task list (as opposed to chat about it).
 TASK_COMMANDS = (AddTasks, ListTasks, ShowTasks, CompleteTasks, DeleteTasks, UpdateTask)
+
+
+# --- As JSON-able data ----------------------------------------------------------------------
+
+_TYPES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (
+        IdRef,
+        PositionRef,
+        RecentRef,
+        AllRef,
+        TitleRef,
+        ChosenRef,
+        NewTask,
+        AddTasks,
+        ListTasks,
+        ShowTasks,
+        CompleteTasks,
+        DeleteTasks,
+        Edit,
+        UpdateTask,
+        ReopenTasks,
+        OfferAdd,
+        Missing,
+        SmallTalk,
+    )
+}
+_COMMAND_TYPES: tuple[type[Any], ...] = get_args(Command)
+_FIELD_TYPES = {cls: get_type_hints(cls) for cls in _TYPES.values()}
+
+
+def encode(value: Any) -> Any:
+    """A command (or reference) as JSON-able data: {"type": "IdRef", "task_id": 3}."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields}
+    if isinstance(value, tuple):
+        return [encode(item) for item in value]
+    return value
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether `value` has the type `hint` (the few kinds of types used above)."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return any(_fits(value, option) for option in get_args(hint))
+    if origin is Literal:
+        return value in get_args(hint)
+    if origin is tuple:
+        (item, _) = get_args(hint)
+        return isinstance(value, tuple) and all(_fits(v, item) for v in value)
+    if hint in (int, float):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is type(None):
+        return value is None
+    return isinstance(value, hint)
+
+
+def _decoded(data: Any) -> Any:
+    if isinstance(data, list):
+        return tuple(_decoded(item) for item in data)
+    if isinstance(data, dict):
+        fields = dict(data)
+        cls = _TYPES[str(fields.pop("type"))]
+        values = {name: _decoded(value) for name, value in fields.items()}
+        hints = _FIELD_TYPES[cls]
+        if any(name not in hints or not _fits(v, hints[name]) for name, v in values.items()):
+            raise TypeError(f"not a {cls.__name__}: {data!r}")
+        return cls(**values)
+    return data
+
+
+def decode(data: Any) -> Command | None:
+    """The command `encode` wrote, or None when `data` is not one (the history is data)."""
+    try:
+        command = _decoded(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return command if isinstance(command, _COMMAND_TYPES) else None

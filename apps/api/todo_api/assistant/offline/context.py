@@ -1,27 +1,45 @@
-"""What the conversation so far tells the engine, read from the stored history only (the
-engine keeps no state between turns):
+"""What the conversation so far tells the engine. The engine keeps no state between turns;
+it reads the stored history, and only its structured parts: the notes (`memo`) the engine
+left with each reply and the tool calls each reply made. Never the reply text: it quotes
+titles the user wrote, and a title can look like anything ("Ask Sam about (#1)").
 
-- which task(s) "it" / "them" mean: the tasks the latest exchange acted on (the task ids
-  in its tool results) or, after a list, the tasks that list showed;
-- which list "the second one" counts in: the last list the user saw, until tasks are
-  added (then positions count in the whole list again);
-- whether the last reply asked a question ("Which one do you mean?", 'Say "yes" ...'),
-  and the user message it was about, so "the second one" or "yes" can finish it.
+The memo written with every offline reply (`memo()` below), each key optional on reading:
+
+    shown     [ids] in the order the user last saw them: what "the second one" counts in;
+              null when positions count in the whole list again (tasks were added since)
+    subject   [ids]: what "it" / "them" mean (the tasks the turn acted on, showed or asked
+              about)
+    action    the last task command run: "add", "complete", "delete", "reopen" or "show",
+              so "and the third one" / "and eggs" can do it again
+    question  only when the reply asked something the next message may answer:
+      kind      "pick" ("Which one do you mean?") or "confirm" ('Say "yes" ...')
+      tasks     [[id, title, completed], ...]: the candidates, in the order shown (pick),
+                or exactly the tasks a "yes" acts on (confirm)
+      text      the words that matched several tasks, to ask again (pick, optional)
+      one       true when exactly one task must be picked
+      commands  the command asked about, then the rest of that message, still to run
+                (commands.encode)
+      ref       which reference of the first command the answer stands for; null: all
+
+A reply with no memo (the LLM engine's, or one whose turn failed) is read from its tool
+calls instead: the tasks it changed are the subject, and a reply that only listed tasks
+showed that list.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from todo_api.assistant.engine import HistoryMessage
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline.commands import Command, decode, encode
+from todo_api.assistant.offline.matching import TaskInfo
 
 ACTIONS = ("add_task", "complete_task", "delete_task", "update_task")
+FOLLOW_UP_ACTIONS = ("add", "complete", "delete", "reopen", "show")
 
-Question = Literal["clarify", "confirm"]
+QuestionKind = Literal["pick", "confirm"]
 
 
 @dataclass(frozen=True)
@@ -32,18 +50,69 @@ class LastChange:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question the last reply asked, and what its answer finishes."""
+
+    kind: QuestionKind
+    tasks: tuple[TaskInfo, ...]
+    commands: tuple[Command, ...]
+    ref: int | None = None
+    text: str | None = None
+    one: bool = False
+
+    def as_memo(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "tasks": [[t.id, t.title, t.completed] for t in self.tasks],
+            "text": self.text,
+            "one": self.one,
+            "commands": [encode(c) for c in self.commands],
+            "ref": self.ref,
+        }
+
+
+@dataclass(frozen=True)
 class Context:
     recent_ids: tuple[int, ...] = ()
     shown_ids: tuple[int, ...] | None = None
-    # Titles the history mentions, newest wins (for friendlier "not found" answers).
+    # Titles the tool calls mention, newest wins (for friendlier "not found" answers).
     titles: Mapping[int, str] = field(default_factory=dict)
     deleted: frozenset[int] = frozenset()
     last_change: LastChange | None = None
     question: Question | None = None
-    # The user message the pending question is about.
-    asked_about: str | None = None
-    # The user's previous message, for follow-ups ("and the third one").
-    previous_message: str | None = None
+    action: str | None = None
+
+
+def memo(
+    shown: Sequence[int] | None,
+    subject: Sequence[int],
+    action: str | None,
+    question: Question | None,
+) -> dict[str, Any]:
+    """The memo for a reply (see the module docstring)."""
+    notes: dict[str, Any] = {
+        "shown": None if shown is None else list(shown),
+        "subject": list(subject),
+    }
+    if action:
+        notes["action"] = action
+    if question:
+        notes["question"] = question.as_memo()
+    return notes
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def _task_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ids(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, list):
+        return None
+    ids = [_task_id(item) for item in value]
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
 @dataclass(frozen=True)
@@ -61,10 +130,6 @@ def _calls(message: HistoryMessage) -> list[_Call]:
     return calls
 
 
-def _task_id(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _action_results(calls: Sequence[_Call]) -> Iterator[tuple[str, int, str]]:
     """(tool, task_id, title) of each successful action, in call order."""
     for call in calls:
@@ -75,51 +140,34 @@ def _action_results(calls: Sequence[_Call]) -> Iterator[tuple[str, int, str]]:
                 yield call.name, task_id, str(result.get("title", ""))
 
 
-def _listed(calls: Sequence[_Call]) -> list[int] | None:
-    """The ids of the last list_tasks result, when the turn only listed."""
-    if not calls or any(call.name != "list_tasks" for call in calls):
-        return None
-    result = calls[-1].result
-    if not isinstance(result, list):
-        return None
-    ids = [_task_id(item.get("id")) for item in result if isinstance(item, Mapping)]
-    return [i for i in ids if i is not None]
-
-
-def _titles_listed(calls: Sequence[_Call]) -> Iterator[tuple[int, str]]:
+def _listed(calls: Sequence[_Call]) -> list[tuple[int, str]]:
+    """(id, title) of every task the calls' list_tasks results hold."""
+    found = []
     for call in calls:
         if call.name == "list_tasks" and isinstance(call.result, list):
             for item in call.result:
                 if isinstance(item, Mapping):
                     task_id = _task_id(item.get("id"))
                     if task_id is not None:
-                        yield task_id, str(item.get("title", ""))
+                        found.append((task_id, str(item.get("title", ""))))
+    return found
 
 
-def shown_in(text: str) -> list[int]:
-    """The ids of the task lines ("- [ ] Buy milk (#4)") in a reply, in order."""
-    return [int(m.group(1)) for m in re.finditer(replies.TASK_LINE_PATTERN, text, re.MULTILINE)]
-
-
-def named_in(text: str) -> list[int]:
-    """The ids of every task a reply names ('"Buy milk" (task 4)' or '(#4)'), in order."""
-    ids = (int(m.group(1)) for m in re.finditer(replies.TASK_MENTION_PATTERN, text))
-    return list(dict.fromkeys(ids))
+def _memo(message: HistoryMessage) -> Mapping[str, Any] | None:
+    return message.memo if isinstance(message.memo, Mapping) else None
 
 
 def read_context(history: Sequence[HistoryMessage]) -> Context:
     titles, deleted, last_change = _changes(history)
-    question, asked_about = _pending_question(history)
-    said = [m.content for m in history if m.role == "user"]
+    recent, shown, action = _state(history)
     return Context(
-        recent_ids=_recent(history),
-        shown_ids=_shown(history),
+        recent_ids=recent,
+        shown_ids=shown,
         titles=titles,
         deleted=frozenset(deleted),
         last_change=last_change,
-        question=question,
-        asked_about=asked_about,
-        previous_message=said[-1] if said else None,
+        question=_question(history),
+        action=action,
     )
 
 
@@ -132,7 +180,7 @@ def _changes(
     last_change: LastChange | None = None
     for message in history:
         calls = _calls(message)
-        titles.update(_titles_listed(calls))
+        titles.update(_listed(calls))
         for tool, task_id, title in _action_results(calls):
             titles[task_id] = title
             last_change = LastChange(tool, task_id, title)
@@ -143,49 +191,60 @@ def _changes(
     return titles, deleted, last_change
 
 
-def _lines(message: HistoryMessage) -> list[int]:
-    """The tasks a reply showed as lines. A reply that names no task at all (another
-    engine's, say) but only listed tasks is taken to have shown that list."""
-    lines = shown_in(message.content)
-    if lines or named_in(message.content):
-        return lines
-    return _listed(_calls(message)) or []
-
-
-def _recent(history: Sequence[HistoryMessage]) -> tuple[int, ...]:
-    """What "it" / "them" mean: the tasks the latest reply about tasks acted on, or else
-    named, or else the one task it listed."""
+def _state(
+    history: Sequence[HistoryMessage],
+) -> tuple[tuple[int, ...], tuple[int, ...] | None, str | None]:
+    """(subject, shown, action): from the newest memo; replies after it that have none
+    are read from their tool calls."""
+    subject: tuple[int, ...] | None = None
+    shown: tuple[int, ...] | None = None
+    shown_known = False
     for message in reversed(history):
         if message.role != "assistant":
             continue
-        acted = [task_id for _, task_id, _ in _action_results(_calls(message))]
-        lines = _lines(message)
-        about = acted or named_in(message.content) or (lines if len(lines) == 1 else [])
-        if about:
-            return tuple(dict.fromkeys(about))
-    return ()
+        notes = _memo(message)
+        if notes is not None:
+            if subject is None:
+                subject = _ids(notes.get("subject")) or ()
+            if not shown_known:
+                shown = _ids(notes.get("shown"))
+            action = notes.get("action")
+            return subject, shown, action if action in FOLLOW_UP_ACTIONS else None
+        calls = _calls(message)
+        acted = [task_id for _, task_id, _ in _action_results(calls)]
+        only_listed = bool(calls) and all(call.name == "list_tasks" for call in calls)
+        listed = [task_id for task_id, _ in _listed(calls[-1:])] if only_listed else []
+        if subject is None and (acted or len(listed) == 1):
+            subject = tuple(dict.fromkeys(acted or listed))
+        if not shown_known and only_listed:
+            shown, shown_known = tuple(listed), True
+        elif not shown_known and any(tool == "add_task" for tool, _, _ in _action_results(calls)):
+            shown, shown_known = None, True
+        if subject is not None and shown_known:
+            break
+    return subject or (), shown, None
 
 
-def _shown(history: Sequence[HistoryMessage]) -> tuple[int, ...] | None:
-    """The last list shown, unless tasks were added since (then "the last one" means the
-    newest task, not the last line of an older list)."""
-    for message in reversed(history):
-        if message.role != "assistant":
-            continue
-        lines = _lines(message)
-        if lines:
-            return tuple(lines)
-        if any(tool == "add_task" for tool, _, _ in _action_results(_calls(message))):
-            return None
-    return None
-
-
-def _pending_question(history: Sequence[HistoryMessage]) -> tuple[Question | None, str | None]:
-    if len(history) < 2 or history[-1].role != "assistant" or history[-2].role != "user":
-        return None, None
-    reply = history[-1].content
-    if replies.CLARIFY in reply:
-        return "clarify", history[-2].content
-    if replies.CONFIRM in reply:
-        return "confirm", history[-2].content
-    return None, None
+def _question(history: Sequence[HistoryMessage]) -> Question | None:
+    """The question the last reply asked, if it did."""
+    notes = _memo(history[-1]) if history and history[-1].role == "assistant" else None
+    data = notes.get("question") if notes else None
+    if not isinstance(data, Mapping) or data.get("kind") not in ("pick", "confirm"):
+        return None
+    commands = [decode(c) for c in data.get("commands") or []]
+    tasks: list[TaskInfo] = []
+    for item in data.get("tasks") or []:
+        if isinstance(item, list) and len(item) == 3 and _task_id(item[0]) is not None:
+            tasks.append(TaskInfo(item[0], str(item[1]), bool(item[2])))
+    ref = _task_id(data.get("ref"))
+    text = data.get("text")
+    if not commands or any(c is None for c in commands):
+        return None
+    return Question(
+        kind=data["kind"],
+        tasks=tuple(tasks),
+        commands=tuple(c for c in commands if c is not None),
+        ref=ref,
+        text=text if isinstance(text, str) else None,
+        one=data.get("one") is True,
+    )

@@ -14,6 +14,13 @@ How a message is read:
 3. What no reader takes is chat ("hi", "thanks", "help"), off-topic ("what's the
    weather?"), or a bare phrase ("milk"). A bare phrase is not added silently: the engine
    offers to add it and waits for "yes".
+4. Corrections replace what they follow: "complete task 2, no wait, task 3" completes
+   task 3 only; "delete task 2, actually complete it" completes task 2 (`_line_commands`).
+
+A few readings worth knowing: "I bought the milk" is a statement (CompleteTasks with a
+verb: done only if a task clearly matches); "change the meeting to 3pm" puts the time
+into the title ("Team meeting 3pm") where "rename ... to 3pm" renames; "clear the
+description of task 2" clears it (an update with description "").
 
 References to tasks ("task 3", "the second one", "it") are read by references.py, new
 tasks ("milk, eggs and bread") by titles.py.
@@ -24,10 +31,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from todo_api.assistant.offline.commands import (
     TASK_COMMANDS,
     AddTasks,
+    AllRef,
     Chat,
     Command,
     CompleteTasks,
@@ -44,6 +53,7 @@ from todo_api.assistant.offline.commands import (
     ShowTasks,
     SmallTalk,
     Status,
+    TitleRef,
     UpdateTask,
 )
 from todo_api.assistant.offline.references import (
@@ -57,6 +67,7 @@ from todo_api.assistant.offline.references import (
     title_text,
 )
 from todo_api.assistant.offline.text import (
+    TASK_VERBS,
     as_description,
     as_title,
     clean_message,
@@ -65,7 +76,7 @@ from todo_api.assistant.offline.text import (
     tidy,
     word_set,
 )
-from todo_api.assistant.offline.titles import new_task, new_tasks
+from todo_api.assistant.offline.titles import is_when, new_task, new_tasks
 
 # At most this many tasks are added from one message.
 MAX_NEW_TASKS = 25
@@ -315,14 +326,34 @@ _DESCRIBE_RECENT = rx(
     rf"^(?:change|update|edit|set|replace)\s+(?:the\s+|its\s+)?{_DESCRIPTION}\s+(?:to|:)\s*"
     r"(?P<desc>.+)$"
 )
-_CLEAR_DESCRIPTION = rx(
-    rf"^(?:clear|remove|delete|erase|drop|empty)\s+(?:the\s+|its\s+)?{_DESCRIPTION}\b.*$"
-)
+_CLEAR = r"(?:clear|remove|delete|erase|drop|empty|wipe|reset|get rid of)\s+(?:out\s+)?"
+_CLEAR_DESCRIPTION = [
+    rx(  # clear the description of task 2
+        rf"^{_CLEAR}(?:the\s+|its\s+|any\s+)?{_DESCRIPTION}\s+(?:of|for|on|from|in)\s+(?P<ref>.+)$"
+    ),
+    rx(rf"^{_CLEAR}(?P<ref>.+?)(?:'s|s'|'|\s+its)\s+{_DESCRIPTION}$"),  # clear task 2's notes
+    # Of the task just discussed; "delete the notes" alone may mean a task called Notes.
+    rx(
+        rf"^{_CLEAR}(?:(?:the\s+|that\s+|this\s+)?(?:description|desc|details)|its\s+{_DESCRIPTION})$"
+    ),
+]
+
+
+def _clear_description(text: str) -> Command | None:
+    found = first_match(_CLEAR_DESCRIPTION, text)
+    if not found:
+        return None
+    ref = found.groupdict().get("ref")
+    refs = parse_refs(ref) if ref else (RecentRef(),)
+    if refs and isinstance(refs[0], AllRef):
+        return None  # "delete the notes from my list": a task called Notes
+    return UpdateTask((Edit(refs[0], description=""),)) if refs else Missing("task_to_change")
 
 
 def _describe(text: str) -> Command | None:
-    if _CLEAR_DESCRIPTION.match(text):
-        return SmallTalk("clear_description")
+    cleared = _clear_description(text)
+    if cleared:
+        return cleared
     found = _DESCRIBE_RECENT.match(text)
     description = as_description(found.group("desc")) if found else None
     if description:
@@ -381,7 +412,7 @@ def _add(text: str) -> Command | None:
 # --- Update: rename ----------------------------------------------------------------------
 
 _RENAME = [
-    rx(r"^(?:rename|retitle|re-name|re-title)\s+(?P<rest>.+)$"),
+    rx(r"^(?P<literal>rename|retitle|re-name|re-title)\s+(?P<rest>.+)$"),
     rx(
         r"^(?:change|update|edit|modify|set|alter|fix|correct)\s+(?:the\s+)?(?:title|name"
         r"|wording|text)\s+(?:of|for|on)\s+(?P<rest>.+)$"
@@ -405,7 +436,21 @@ _MAX_READINGS = 8  # each is matched against every task; a pathological message 
 _TITLE_FIELD = rx(r"(?:'s|s')?\s+(?:title|name|text|wording)$|^(?:the\s+)?(?:title|name)\s+of\s+")
 
 
-def _edit_readings(rest: str) -> list[Edit]:
+# "move the dentist to friday": only with a time or date.
+_RESCHEDULE = rx(r"^(?:move|reschedule|re-schedule|push|postpone|shift|bump)\s+(?P<rest>.+)$")
+
+
+def _new_value(ref: Ref, text: str, literal: bool) -> Edit | None:
+    """The edit "X to <text>" asks for. A time or date alone ("change the meeting to
+    3pm") changes the time in the title rather than replacing the title, unless the
+    user said "rename"."""
+    if not literal and is_when(text):
+        return Edit(ref, when=tidy(text))
+    new = as_title(text)
+    return Edit(ref, title=new) if new else None
+
+
+def _edit_readings(rest: str, literal: bool = False) -> list[Edit]:
     """Every way to split "X to Y" into a task reference and a new title: one, when X is
     an id or "it"; otherwise each "to", and the engine keeps the best-matching X."""
     quoted = _QUOTED_NEW_VALUE.match(rest)
@@ -418,9 +463,8 @@ def _edit_readings(rest: str) -> list[Edit]:
     for found in _NEW_VALUE.finditer(rest):
         left, right = rest[: found.start()], rest[found.end() :]
         refs = parse_refs(_TITLE_FIELD.sub("", left))
-        new = as_title(right)
-        if refs and new:
-            reading = Edit(refs[0], title=new)
+        reading = _new_value(refs[0], right, literal) if refs else None
+        if refs and reading:
             (explicit if is_explicit(refs) else by_title).append(reading)
     return explicit[:1] or by_title[:_MAX_READINGS]
 
@@ -432,11 +476,15 @@ def _update(text: str) -> Command | None:
         new = as_title(found.group("new"))
         if refs and new:
             return UpdateTask((Edit(refs[0], title=new),))
+    found = _RESCHEDULE.match(text)
+    if found:
+        readings = [r for r in _edit_readings(found.group("rest")) if r.when]
+        return UpdateTask(tuple(readings)) if readings else None
     found = first_match(_RENAME, text)
     if not found:
         return None
     rest = found.group("rest")
-    readings = _edit_readings(rest)
+    readings = _edit_readings(rest, literal=bool(found.groupdict().get("literal")))
     if readings:
         return UpdateTask(tuple(readings))
     # "rename task 2", "edit the milk task": which task is clear, what to change is not.
@@ -541,7 +589,7 @@ def _show(text: str) -> Command | None:
     found = _SHOW_REF.match(text) or _STATE_QUESTION.match(text)
     if found:
         refs = parse_refs(found.group("ref"))
-        asks_state = bool(found.groupdict().get("state"))
+        asks_state = bool(found.groupdict().get("state")) or bool(_ASKS_ABOUT_SELF.match(text))
         says_task = re.search(r"\b(?:task|todo|item)\b", found.group("ref"), re.IGNORECASE)
         if refs and (is_explicit(refs) or asks_state or says_task):
             return ShowTasks(refs)
@@ -567,10 +615,10 @@ _COMPLETE = [
         r"^(?:check off|tick off|cross off|strike off|strike out|cross out|complete|finish"
         r"|close|resolve|accomplish)\s+(?P<ref>.+)$"
     ),
-    rx(  # "I finished task 2", "done with the report"
-        r"^(?:(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|finally\s+|already\s+)?|just\s+"
-        r"|finally\s+)?(?:done|finished|completed|did|got done|took care of|handled|sorted)\s+"
-        r"(?:with\s+)?(?P<ref>.+)$"
+    rx(  # "I finished task 2", "done with the report", "I'm done with milk"
+        r"^(?:(?:i|we)(?:'ve|\s+have|'m|\s+am|'re|\s+are)?\s+(?:just\s+|finally\s+|already\s+"
+        r"|all\s+)?|just\s+|finally\s+)?(?:done|finished|completed|did|got done|took care of"
+        r"|handled|sorted|through)\s+(?:with\s+)?(?P<ref>.+)$"
     ),
     rx(  # "task 2 is done", "the laundry's done"
         r"^(?P<ref>.+?)(?:'s|\s+(?:is|are|has been|have been|was|were))\s+(?:now\s+|all\s+"
@@ -589,7 +637,13 @@ _DONE_ALONE = rx(
 )
 
 
+# "did I call mom?" asks; it does not say so.
+_ASKS_ABOUT_SELF = rx(r"^(?:did|have|has|had)\s+(?:i|we)\b")
+
+
 def _complete(text: str) -> Command | None:
+    if _ASKS_ABOUT_SELF.match(text):
+        return None
     found = first_match(_COMPLETE, text)
     if not found:
         check = _CHECK.match(text)
@@ -610,6 +664,66 @@ def _terse_complete(text: str) -> Command | None:
         return None
     refs = parse_refs(found.group("ref"))
     return CompleteTasks(refs) if refs else None
+
+
+# --- "I bought the milk": said of a task, so it is done ---------------------------------
+
+_CLAIM = rx(
+    r"^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:just\s+|finally\s+|already\s+|now\s+)?"
+    r"(?P<verb>[a-z]+)(?:\s+(?P<particle>up|off|out|back|in))?\s+(?P<rest>.+?)"
+    r"(?:\s+(?:already|today|yesterday|earlier|just now|finally|this morning))?$"
+)
+_IRREGULAR_PAST = {
+    "bought": "buy",
+    "paid": "pay",
+    "went": "go",
+    "got": "get",
+    "took": "take",
+    "made": "make",
+    "wrote": "write",
+    "sent": "send",
+    "brought": "bring",
+    "gave": "give",
+    "met": "meet",
+    "rang": "ring",
+    "ran": "run",
+    "sold": "sell",
+    "saw": "see",
+    "hung": "hang",
+    "fed": "feed",
+    "found": "find",
+    "did": "do",
+}
+# Past forms that do not say a task is done.
+_NOT_CLAIMS = word_set("cancel change update start try have help set add")
+
+
+def _present(word: str) -> str | None:
+    """ "called" -> "call", "tidied" -> "tidy", "bought" -> "buy"; None unless `word` is
+    the past form of a verb a to-do starts with."""
+    word = word.lower()
+    if word in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[word]
+    if not word.endswith("ed"):
+        return None
+    for stem in (word[:-2], word[:-1], word[:-3] + "y", word[:-3]):
+        if stem in TASK_VERBS and stem not in _NOT_CLAIMS:
+            return stem
+    return None
+
+
+def _claim(text: str) -> Command | None:
+    """ "I bought the milk", "called mom": complete the task it is about, if one clearly
+    is; the engine tries the title words with the verb ("buy milk") first."""
+    found = _CLAIM.match(text)
+    verb = _present(found.group("verb")) if found else None
+    if not found or not verb or _QUESTION_START.match(text):
+        return None
+    refs = parse_refs(found.group("rest"))
+    if not refs or len(refs) != 1 or not isinstance(refs[0], TitleRef):
+        return CompleteTasks(refs) if refs and is_explicit(refs) else None
+    particle = found.group("particle")
+    return CompleteTasks(refs, verb=f"{verb} {particle}" if particle else verb)
 
 
 # --- Delete -------------------------------------------------------------------------------
@@ -657,6 +771,7 @@ _READERS: list[Callable[[str], Command | None]] = [
     _delete,
     _complete,
     _show,
+    _claim,
     _terse_complete,
 ]
 # Words that make a short phrase something other than a task to offer.
@@ -716,6 +831,11 @@ _LIST_INTRO = rx(  # "add these:" followed by one task per line
 _BULLET = rx(r"^\s*(?:[-*•·]|\d+[.)]|\[\s?x?\s?\])\s*")
 
 
+def _is_claim(command: Command) -> bool:
+    """ "I bought the milk": a statement, which a command in the same message overrides."""
+    return isinstance(command, CompleteTasks) and command.verb is not None
+
+
 def _is_task_command(command: Command) -> bool:
     return isinstance(command, (*TASK_COMMANDS, ReopenTasks, Missing))
 
@@ -742,6 +862,88 @@ def _clauses(line: str) -> list[tuple[str, Command]]:
     return clauses
 
 
+# --- Corrections: "complete task 2, no wait, task 3" ----------------------------------------
+
+_STRONG_FIX = r"(?:no\s*,?\s*wait|wait\s*,?\s*no|i\s+meant?|or\s+rather|make\s+that|scratch\s+that)"
+_WEAK_FIX = r"(?:no|sorry|actually|oops|rather|correction|wait)"
+# After a comma or dash any marker; without one, only the unmistakable ones.
+_FIXES = (
+    rf"(?:{_STRONG_FIX}|{_WEAK_FIX})(?:[\s,;:.!\u2014\u2013-]+(?:{_STRONG_FIX}|{_WEAK_FIX}))*\b"
+)
+_CORRECTION = rx(
+    rf"(?P<mark>\s*[,;.!\u2014\u2013]\s*|\s+-+\s+)(?P<fix>{_FIXES})[\s,;:.!\u2014\u2013-]*"
+    rf"|\s+(?P<fix2>{_STRONG_FIX}\b(?:[\s,;:.!\u2014\u2013-]+{_FIXES})?)[\s,;:.!\u2014\u2013-]*"
+)
+
+
+def _corrected(previous: Command, text: str, punctuated: bool, strong: bool) -> Command | None:
+    """`previous` with its last reference (or new title) replaced by `text`, or None
+    when `text` does not read as a replacement for it."""
+    refs = parse_refs(text)
+    match previous:
+        case CompleteTasks() | DeleteTasks() | ShowTasks() | ReopenTasks() if refs:
+            # Without a comma, only "task 2 I mean 3": a title may say "I mean it".
+            if punctuated or (is_explicit(refs) and is_explicit(previous.refs[-1:])):
+                return replace(previous, refs=(*previous.refs[:-1], *refs))
+        case UpdateTask(readings) if punctuated or strong:
+            alone = structured_ref(text)
+            edits: list[Edit] = []
+            for reading in readings:
+                if alone:
+                    edits.append(replace(reading, ref=alone[0]))
+                elif reading.description:
+                    description = as_description(text)
+                    if description:
+                        edits.append(replace(reading, description=description))
+                else:
+                    edit = _new_value(reading.ref, text, literal=bool(reading.title))
+                    if edit:
+                        edits.append(edit)
+            return UpdateTask(tuple(edits)) if edits else None
+        case AddTasks(tasks) if punctuated and strong:
+            added = new_tasks(text)
+            return AddTasks((*tasks[:-1], *added), previous.reminder) if added else None
+    return None
+
+
+def _line_commands(line: str) -> list[tuple[str, Command]]:
+    """The line's clauses, with corrections applied: what follows "no wait" / "I mean"
+    replaces the reference (or the whole command) before it."""
+    texts: list[str] = []
+    markers: list[tuple[bool, bool]] = []  # (after a comma or dash, unmistakable)
+    last = 0
+    for found in _CORRECTION.finditer(line):
+        if markers and found.start() <= last:  # "no, sorry, task 3": one correction
+            last = found.end()
+        elif found.start() > last:
+            fix = (found.group("fix") or found.group("fix2") or "").lower()
+            strong = re.search(_STRONG_FIX, fix, re.IGNORECASE) is not None
+            texts.append(line[last : found.start()])
+            markers.append((bool(found.group("mark")), strong))
+            last = found.end()
+    if not markers or last >= len(line):
+        return _clauses(line)
+    texts.append(line[last:])
+    clauses = _clauses(texts[0])
+    for marker, text in zip(markers, texts[1:], strict=True):
+        own = parse_clause(text)
+        if isinstance(own, (AddTasks, ListTasks, CompleteTasks, DeleteTasks, UpdateTask)):
+            # "delete task 2, actually complete it": a new command, and "it" is task 2.
+            before = clauses[-1][1]
+            if isinstance(own, (CompleteTasks, DeleteTasks)) and own.refs == (RecentRef(),):
+                if isinstance(before, (CompleteTasks, DeleteTasks, ShowTasks, ReopenTasks)):
+                    own = replace(own, refs=before.refs)
+                clauses[-1] = (text, own)
+            else:
+                clauses = clauses[:-1] + _clauses(text)
+            continue
+        fixed = _corrected(clauses[-1][1], text, *marker)
+        if fixed is None:
+            return _clauses(line)  # not a correction after all: read the line as it is
+        clauses[-1] = (text, fixed)
+    return clauses
+
+
 def parse(message: str) -> list[Command]:
     """The commands in a message, in the order they were asked for. Never empty."""
     text = clean_message(message)
@@ -754,7 +956,7 @@ def parse(message: str) -> list[Command]:
 
     commands: list[Command] = []
     for line in lines:
-        for clause, command in _clauses(_BULLET.sub("", line) if len(lines) > 1 else line):
+        for clause, command in _line_commands(_BULLET.sub("", line) if len(lines) > 1 else line):
             previous = commands[-1] if commands else None
             # Lines after "add milk" that are bare phrases are more tasks to add.
             if isinstance(command, OfferAdd) and isinstance(previous, AddTasks) and clause:
@@ -762,12 +964,14 @@ def parse(message: str) -> list[Command]:
             else:
                 commands.append(command)
 
-    if any(_is_task_command(c) for c in commands):
+    if any(_is_task_command(c) and not _is_claim(c) for c in commands):
         # "hi! add milk", "I bought it. mark milk as done": the commands need the answer.
         commands = [
             c
             for c in commands
-            if not isinstance(c, OfferAdd) and not (isinstance(c, SmallTalk) and c.kind in _CHATTER)
+            if not isinstance(c, OfferAdd)
+            and not _is_claim(c)
+            and not (isinstance(c, SmallTalk) and c.kind in _CHATTER)
         ]
     return _merge_adds(commands) or [SmallTalk("unknown")]
 
@@ -798,27 +1002,29 @@ def parse_pick(message: str) -> Ref | None:
     return refs[0] if refs and len(refs) == 1 else None
 
 
-def parse_follow_up(message: str, previous: str) -> Command | None:
-    """ "and the third one" after "complete the first one": the previous message's action
-    again, on other tasks; "and eggs" after "add milk" adds eggs. None when the message is
-    not such a follow-up."""
+def parse_follow_up(message: str, action: str) -> Command | None:
+    """ "and the third one" after "complete the first one": the previous turn's `action`
+    ("add", "complete", "delete", "reopen" or "show") again, on other tasks; "and eggs"
+    after "add milk" adds eggs. None when the message is not such a follow-up."""
     found = _FOLLOW_UP.match(clean_message(message))
     if not found:
         return None
     rest = strip_courtesy(found.group("rest"))
     if not isinstance(parse_clause(rest), (ShowTasks, OfferAdd)):
         return None  # a command of its own: "and show my tasks"
+    if action == "add":
+        tasks = new_tasks(rest)
+        return AddTasks(tuple(tasks)) if tasks else None
     refs = parse_refs(rest)
-    match parse(previous)[-1]:
-        case AddTasks():
-            tasks = new_tasks(rest)
-            return AddTasks(tuple(tasks)) if tasks else None
-        case CompleteTasks() if refs:
+    if not refs:
+        return None
+    match action:
+        case "complete":
             return CompleteTasks(refs)
-        case DeleteTasks() if refs:
+        case "delete":
             return DeleteTasks(refs)
-        case ReopenTasks() if refs:
+        case "reopen":
             return ReopenTasks(refs)
-        case ShowTasks() if refs:
+        case "show":
             return ShowTasks(refs)
     return None

@@ -3,8 +3,8 @@ by its title and id, e.g. 'Added "Buy groceries" (task 4).'
 
 Lists are one task per line, "- [ ] Buy milk (#4)" ("[x]" when done), which the web UI
 shows as plain text. Only the id is a number on the line, so "complete 4" cannot be read
-as a position. The context reader finds these lines (and the "(task 4)" / "(#4)"
-mentions, and the two question markers) in the history to know what the user saw.
+as a position. Nothing here is ever read back: what the next turn needs to know (the
+tasks shown, a question asked) goes into the turn's memo as data (see context.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ from collections.abc import Sequence
 from todo_api.assistant.offline.commands import Status
 from todo_api.assistant.offline.matching import TaskInfo
 
-TASK_LINE_PATTERN = r"^- \[[ x]\] .*\(#(\d+)\)$"
-TASK_MENTION_PATTERN = r"\((?:#|task )(\d+)\)"
-# A reply containing CLARIFY expects the user to pick one of the tasks it lists; one
-# containing CONFIRM expects "yes" or "no".
+# How a question ends: pick one of the tasks listed, or answer "yes" or "no".
 CLARIFY = "Which one do you mean?"
 CONFIRM = 'Say "yes"'
 
@@ -158,15 +155,26 @@ def deleted(gone: Sequence[tuple[int, str]]) -> str:
 
 
 def updated(
-    task_id: int, old_title: str | None, new_title: str, title_changed: bool, described: bool
+    task_id: int,
+    old_title: str | None,
+    new_title: str,
+    title_changed: bool,
+    description: str | None,
 ) -> str:
+    """`description`: None when it stayed, "" when it was cleared."""
     if title_changed and old_title:
         text = f"Renamed {quoted(old_title)} to {quoted(new_title)} (task {task_id})"
     elif title_changed:
         text = f"Renamed task {task_id} to {quoted(new_title)}"
+    elif description == "":
+        return f"Cleared the description of {label(task_id, new_title)}."
     else:
         return f"Updated the description of {label(task_id, new_title)}."
-    return text + (" and updated its description." if described else ".")
+    if description is None:
+        return text + "."
+    return text + (
+        " and cleared its description." if description == "" else " and updated its description."
+    )
 
 
 def unchanged(task: TaskInfo) -> str:
@@ -192,6 +200,45 @@ def no_such_id(task_id: int, deleted_title: str | None, tasks: Sequence[TaskInfo
     if deleted_title is not None:
         return f"{label(task_id, deleted_title)} was deleted earlier, so I can't change it."
     return f"I couldn't find task {task_id}. {_your_tasks(tasks)}"
+
+
+def no_such_ids(task_ids: Sequence[int], tasks: Sequence[TaskInfo]) -> str:
+    if len(task_ids) == 1:
+        return no_such_id(task_ids[0], None, tasks)
+    names = join([str(i) for i in task_ids])
+    return f"I couldn't find tasks {names}. {_your_tasks(tasks)}"
+
+
+def gone(tasks: Sequence[tuple[int, str | None]]) -> str:
+    """Tasks the user picked or confirmed that have gone since (another tab, say)."""
+    names = join([label(task_id, title) for task_id, title in tasks])
+    if len(tasks) == 1:
+        return f"{names} isn't on your list anymore, so I left it out."
+    return f"{names} aren't on your list anymore, so I left them out."
+
+
+def changed(task_id: int, title: str, title_now: str) -> str:
+    """A task the user picked or confirmed whose id now holds something else."""
+    return (
+        f"{label(task_id, title)} has changed since I asked (it's now {quoted(title_now)}), "
+        "so I left it alone."
+    )
+
+
+def nothing_changed() -> str:
+    return "I haven't changed anything; tell me again which tasks you mean."
+
+
+def no_claim_match(text: str) -> str:
+    return (
+        f"Nice! I couldn't find a task about {quoted(text)} on your list, so there's nothing "
+        'to tick off. Say "show my tasks" to see them.'
+    )
+
+
+def unavailable(anything_done: bool) -> str:
+    nothing = "I didn't change anything else" if anything_done else "nothing was changed"
+    return f"I couldn't reach your task list just now, so {nothing}. Please try again in a moment."
 
 
 def no_title_match(text: str, tasks: Sequence[TaskInfo], near: Sequence[TaskInfo]) -> str:
@@ -263,8 +310,8 @@ def not_now() -> str:
     return "Okay, I left your tasks as they are."
 
 
-def nothing_to_confirm() -> str:
-    return "That's already taken care of; nothing left to do."
+def nothing_to_do() -> str:
+    return "There was nothing to change. Anything else for your list?"
 
 
 def skipped_after_question() -> str:
@@ -311,13 +358,6 @@ def undo(tool: str | None, task_id: int, title: str) -> str:
 
 def cannot_undo() -> str:
     return "There's nothing for me to undo in this conversation."
-
-
-def clear_description() -> str:
-    return (
-        "I can't remove a description from the chat (you can in your task list), but I can "
-        'replace it: e.g. "change the description of task 2 to …".'
-    )
 
 
 # --- Asking for what is missing ---------------------------------------------------------

@@ -7,7 +7,8 @@ The answer is one of:
 - NeedList: call again with the tasks of this status;
 - Ambiguous: several tasks fit equally well (the engine asks which one);
 - Suggest: only a loose match (the engine asks "Did you mean ...?");
-- NotFound: nothing fits; carries the reply that says so helpfully.
+- NotFound: nothing fits; carries the reply that says so helpfully (and, when some
+  titles come close, those tasks: the reply asks "Did you mean A or B?").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from todo_api.assistant.offline import replies
 from todo_api.assistant.offline.commands import (
     AllRef,
+    ChosenRef,
     IdRef,
     PositionRef,
     RecentRef,
@@ -59,6 +61,8 @@ class Suggest:
 @dataclass(frozen=True)
 class NotFound:
     reply: str
+    near: tuple[TaskInfo, ...] = ()
+    text: str | None = None
 
 
 Outcome = Found | NeedList | Ambiguous | Suggest | NotFound
@@ -84,6 +88,8 @@ def resolve(
     match ref:
         case IdRef(task_id):
             return Found((task_id,))
+        case ChosenRef(ids):
+            return Found(ids)
         case RecentRef(plural=True):
             ids = scope.recent_ids or scope.shown_ids or ()
             return Found(ids) if ids else NotFound(replies.nothing_recent())
@@ -168,7 +174,8 @@ def _title_once(text: str, tasks: Sequence[TaskInfo], verb: str, prefer_pending:
         return Ambiguous(text, tuple(candidates))
     if len(best) == 1:
         return Suggest(text, best[0].task, tier)
-    return NotFound(replies.no_title_match(text, tasks, [m.task for m in best[:3]]))
+    near = tuple(m.task for m in best[:3])
+    return NotFound(replies.no_title_match(text, tasks, near), near, text)
 
 
 def pick(choice: Ref, candidates: Sequence[TaskInfo]) -> list[TaskInfo] | None:

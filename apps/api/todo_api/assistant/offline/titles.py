@@ -145,3 +145,41 @@ def new_tasks(body: str) -> list[NewTask]:
             return [task] if task else []
     tasks = [new_task(_strip_all(item, _TASK_NOUNS)) for item in _items(body)]
     return [t for t in tasks if t is not None]
+
+
+# --- Times and dates in titles ("Team meeting 3pm") ----------------------------------------
+
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs|fri)"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+_PART = r"(?:morning|afternoon|evening|night|lunch(?:time)?|end of (?:the )?(?:day|week|month))"
+_CLOCK = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|noon|midday|midnight"
+    r"|(?:at|@)\s+\d{1,2}(?:[:.]\d{2})?)"
+)
+_DATE = (
+    rf"(?:today|tonight|tomorrow|tmrw|{_DAY}|(?:this|next)\s+(?:week(?:end)?|month|year|{_DAY}"
+    rf"|{_PART})|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"{_MONTH}|the\s+\d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?"
+    r"|\d{4}-\d{2}-\d{2}|in\s+(?:\d+|a|an|one|two|three)\s+(?:minutes?|hours?|days?|weeks?))"
+)
+_WHEN_ITEM = (
+    r"(?:(?:at|on|by|for|until|till|before|after|around|from|this|in the)\s+)?"
+    rf"(?:{_CLOCK}|{_DATE}|{_PART})"
+)
+_WHEN_ONLY = rx(rf"^{_WHEN_ITEM}(?:\s*,?\s*(?:and\s+)?{_WHEN_ITEM})*$")
+_TRAILING_WHEN = rx(rf"(?:\s*,?\s+{_WHEN_ITEM})+$")
+
+
+def is_when(text: str) -> bool:
+    """Only a time or date: "3pm", "friday at 5", "tomorrow morning"."""
+    return bool(_WHEN_ONLY.match(tidy(text)))
+
+
+def with_when(title: str, when: str) -> str:
+    """The title with its time changed: "Team meeting 2pm" + "3pm" -> "Team meeting 3pm";
+    a title without one gets it appended: "Team meeting" -> "Team meeting 3pm"."""
+    base = _TRAILING_WHEN.sub("", title).strip() or title
+    return as_title(f"{base} {tidy(when)}")

@@ -1,6 +1,6 @@
 /** @jest-environment node */
 import { createHmac } from 'node:crypto';
-import { proxyToApi, resolveRoute } from './proxy';
+import { API_LLM_TIMEOUT_MAX_MS, CHAT_TIMEOUT_MS, proxyToApi, resolveRoute } from './proxy';
 
 jest.mock('./auth', () => ({ currentUser: jest.fn() }));
 const { currentUser } = jest.requireMock('./auth') as { currentUser: jest.Mock };
@@ -68,6 +68,11 @@ describe('resolveRoute', () => {
   it('gives chat turns a longer upstream timeout than task calls', () => {
     expect(resolveRoute(['chat'])!.timeoutMs).toBeGreaterThanOrEqual(60_000);
     expect(resolveRoute(['tasks'])!.timeoutMs).toBeLessThan(resolveRoute(['chat'])!.timeoutMs);
+  });
+
+  it('waits for chat longer than the API lets a language model take, so the API answers first', () => {
+    expect(resolveRoute(['chat'])!.timeoutMs).toBe(CHAT_TIMEOUT_MS);
+    expect(CHAT_TIMEOUT_MS - API_LLM_TIMEOUT_MAX_MS).toBeGreaterThanOrEqual(5_000);
   });
 });
 
@@ -291,7 +296,11 @@ describe('proxyToApi: the assistant’s paths', () => {
     const slow = fakeApi(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
     const timedOut = await proxyToApi(chat('{"message":"hi"}'), ['chat'], slow.fetchImpl);
     expect(timedOut.status).toBe(504);
-    expect((await timedOut.json()).detail).toMatch(/took too long/);
+    const detail = (await timedOut.json()).detail as string;
+    expect(detail).toMatch(/took too long/);
+    // The turn may still finish on the API: nothing tells the user to send it again blindly.
+    expect(detail).toMatch(/may still finish/);
+    expect(detail).not.toMatch(/retry in a moment/);
     spy.mockRestore();
   });
 });

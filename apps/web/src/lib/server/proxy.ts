@@ -9,8 +9,14 @@ import { mintApiToken } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
-// A chat turn runs the assistant's engine (possibly a language model) and its tools.
-const CHAT_TIMEOUT_MS = 60_000;
+// A chat turn runs the assistant's engine (possibly a language model) and its tools. Keep
+// this above the API's own LLM_TIMEOUT_SECONDS (capped at 50 s), so a slow model ends in the
+// API's fallback reply rather than here: a 504 from us does not stop the API, which has
+// already stored the user's message and may still finish the turn (the chat panel reads the
+// conversation again before it offers to send anything twice).
+export const CHAT_TIMEOUT_MS = 60_000;
+/** The most the API lets a language model take (its LLM_TIMEOUT_SECONDS cap), in ms. */
+export const API_LLM_TIMEOUT_MAX_MS = 50_000;
 
 const ID = /^[1-9][0-9]{0,9}$/;
 
@@ -120,6 +126,8 @@ export async function proxyToApi(request: Request, segments: string[], fetchImpl
   } catch (error) {
     const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
     console.error(JSON.stringify({ level: 'error', msg: timedOut ? 'api timed out' : 'api unreachable', path: target.apiPath, error: String(error) }));
+    // A change that timed out may still be carried out: say so rather than invite a repeat.
+    if (timedOut && changes) return json(504, `${target.service} took too long to answer; it may still finish, so check before trying again`);
     if (timedOut) return json(504, `${target.service} took too long to answer; retry in a moment`);
     return json(502, `${target.service} is unavailable; retry in a moment`, { 'Retry-After': '2' });
   }
