@@ -12,12 +12,13 @@
 //   "requests": { "page": { "method": "GET", "path": "/", "headers": { "cookie": "..." } } }
 // The "chat" kind posts a chat turn to /api/<user>/chat with a message drawn from
 // "chatMessages": [{ "kind": "chat:add", "text": "add milk {n}" }, ...]; {n} becomes a serial
-// number and {id} one of the user's taskIds. Each message's kind is reported on its own.
+// number and {id} one of the user's taskIds; a user's "conversationId", when given, is
+// continued. Each message's kind is reported on its own.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-/** @typedef {{ id: string, token: string, taskIds: number[] }} User */
+/** @typedef {{ id: string, token: string, taskIds: number[], conversationId?: number }} User */
 /** @typedef {{ kind: string, method: string, path: string, headers: Record<string, string>, body?: string, user: User }} Req */
 
 const { values } = parseArgs({ options: { plan: { type: 'string' } } });
@@ -66,7 +67,7 @@ const kinds = {
       method: 'POST',
       path: `/api/${user.id}/chat`,
       headers: authHeaders(user),
-      body: JSON.stringify({ message: text }),
+      body: JSON.stringify({ message: text, conversation_id: user.conversationId }),
       user,
     };
   },

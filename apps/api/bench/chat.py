@@ -14,10 +14,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx2 as httpx
-
-from bench.run import serving, write_report
-from todo_api.core.security import mint_token
+from bench.run import seed, serving, write_report
 
 MESSAGES = [
     {"kind": "add", "text": "add buy oat milk {n}"},
@@ -40,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with serving(args.workers, CHAT_RATE_LIMIT="0") as stack:
-        users = seed(stack.base_url, stack.secret, args.users)
+        users = seed(stack.base_url, stack.secret, args.users, 5, "chat-user", "hi")
         runs = [
             (
                 f"{connections} connections",
@@ -55,26 +52,6 @@ def main() -> None:
     if not args.no_write:
         write_report(report, "chat-bench", "Chat (`nx run api:bench-chat`)")
         print("\nwritten to docs/benchmarks.md")
-
-
-def seed(base_url: str, secret: str, n_users: int) -> list[dict[str, Any]]:
-    """Users with five tasks each, and one opening turn so later turns carry history."""
-    users = []
-    with httpx.Client(base_url=base_url, timeout=30) as http:
-        for i in range(n_users):
-            user_id = f"chat-user-{i}"
-            token = mint_token(user_id, secret, ttl_seconds=3600)
-            headers = {"Authorization": f"Bearer {token}"}
-            ids = [
-                http.post(
-                    f"/api/{user_id}/tasks", json={"title": f"Seed task {j}"}, headers=headers
-                ).json()["id"]
-                for j in range(5)
-            ]
-            reply = http.post(f"/api/{user_id}/chat", json={"message": "hi"}, headers=headers)
-            reply.raise_for_status()
-            users.append({"id": user_id, "token": token, "taskIds": ids})
-    return users
 
 
 def render(runs: list[tuple[str, dict[str, Any]]], args: argparse.Namespace, postgres: str) -> str:

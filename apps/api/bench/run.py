@@ -132,20 +132,34 @@ def serving(workers: int, **env: str) -> Iterator[Stack]:
             yield Stack(server.base_url, server.process.pid, secret, version, Path(tmp))
 
 
-def seed(base_url: str, secret: str, n_users: int, per_user: int) -> list[dict[str, Any]]:
+def seed(
+    base_url: str,
+    secret: str,
+    n_users: int,
+    per_user: int,
+    prefix: str = "bench-user",
+    first_message: str | None = None,
+) -> list[dict[str, Any]]:
+    """`n_users` users with `per_user` tasks each (and, given `first_message`, one chat
+    turn each, so later turns carry history): the plan's users for http-load.mjs."""
     users = []
     with httpx.Client(base_url=base_url, timeout=30) as http:
         for i in range(n_users):
-            user_id = f"bench-user-{i}"
+            user_id = f"{prefix}-{i}"
             token = mint_token(user_id, secret, ttl_seconds=3600)
             headers = {"Authorization": f"Bearer {token}"}
             ids = [
                 http.post(
-                    f"/api/{user_id}/tasks", json={"title": f"Seed {j}"}, headers=headers
+                    f"/api/{user_id}/tasks", json={"title": f"Seed task {j}"}, headers=headers
                 ).json()["id"]
                 for j in range(per_user)
             ]
-            users.append({"id": user_id, "token": token, "taskIds": ids})
+            user: dict[str, Any] = {"id": user_id, "token": token, "taskIds": ids}
+            if first_message is not None:
+                chat = {"message": first_message}
+                reply = http.post(f"/api/{user_id}/chat", json=chat, headers=headers)
+                user["conversationId"] = reply.raise_for_status().json()["conversation_id"]
+            users.append(user)
     return users
 
 

@@ -4,16 +4,18 @@ suite starts itself (devtools.postgres), or on TEST_DATABASE_URL's server when g
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from devtools.postgres import PostgresServer, temporary_server
 from tests.support import make_settings
 from todo_api.core.config import Settings
+from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.migrate import upgrade_to_head
 from todo_api.main import create_app
 
@@ -82,3 +84,18 @@ def fresh_settings(backend: str, postgres: PostgresDatabases, tmp_path: Path) ->
     if backend == "sqlite":
         return make_settings(None, sqlite_path=tmp_path / "fresh.sqlite3")
     return make_settings(postgres.create("todo_fresh"))
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (marked anyio) run on asyncio, as the app does."""
+    return "asyncio"
+
+
+@pytest.fixture
+async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A database session on the current backend's shared, migrated database."""
+    engine = create_app_engine(settings)
+    async with session_factory(engine)() as s:
+        yield s
+    await engine.dispose()

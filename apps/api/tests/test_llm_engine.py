@@ -31,22 +31,8 @@ from todo_api.assistant.llm import (
 )
 from todo_api.assistant.tools import TOOL_NAMES, ToolResult, ToolRunner
 from todo_api.core.config import Settings
-from todo_api.core.db import create_app_engine, session_factory
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    engine = create_app_engine(settings)
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 @pytest.fixture

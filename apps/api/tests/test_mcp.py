@@ -24,11 +24,6 @@ pytestmark = pytest.mark.anyio
 MISSING_ID = 2**31 - 1
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp("mcp") / "server.log"

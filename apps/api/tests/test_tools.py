@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -11,23 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from tests.support import new_user
 from todo_api.assistant import tools
 from todo_api.assistant.tools import ToolRunner, call_tool
-from todo_api.core.config import Settings
-from todo_api.core.db import create_app_engine, session_factory
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    engine = create_app_engine(settings)
-    async with session_factory(engine)() as s:
-        yield s
-    await engine.dispose()
 
 
 async def test_each_tool_returns_the_contract_shape(session: AsyncSession) -> None:
