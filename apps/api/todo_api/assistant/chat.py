@@ -15,7 +15,7 @@ import time
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -133,7 +133,7 @@ async def _take_rate_slot(session: AsyncSession, user_id: str, limit: int) -> No
         # A slot frees up when the oldest event leaves the window.
         oldest_utc = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
         raise ChatRateLimitedError(max(1, math.ceil((oldest_utc - since).total_seconds())))
-    session.add(ChatRateEvent(user_id=user_id, created_at=now))
+    await session.exec(insert(ChatRateEvent).values(user_id=user_id, created_at=now))
 
 
 async def _history(
@@ -142,19 +142,19 @@ async def _history(
     if window == 0:
         return []
     result = await session.exec(
-        select(Message)
+        select(Message.role, Message.content, Message.tool_calls, Message.memo)
         .where(Message.conversation_id == conversation_id)
         .order_by(col(Message.id).desc())
         .limit(window)
     )
     return [
         HistoryMessage(
-            role="assistant" if m.role == "assistant" else "user",
-            content=m.content,
-            tool_calls=tuple(m.tool_calls or ()),
-            memo=m.memo,
+            role="assistant" if role == "assistant" else "user",
+            content=content,
+            tool_calls=tuple(tool_calls or ()),
+            memo=memo,
         )
-        for m in reversed(result.all())
+        for role, content, tool_calls, memo in reversed(result.all())
     ]
 
 
@@ -167,24 +167,40 @@ async def chat_turn(
     rate_limit: int,
     history_window: int,
 ) -> ChatResponse:
-    if request.conversation_id is not None:
-        conversation = await get_conversation(session, user_id, request.conversation_id)
-    else:
-        conversation = None
+    # A turn is the hot path of the assistant, so rows are written with plain INSERT and
+    # UPDATE statements (no ORM unit of work) and history is read as columns, not objects.
+    conversation_id = request.conversation_id
+    if conversation_id is not None:
+        owned = await session.exec(
+            select(Conversation.id).where(
+                Conversation.id == conversation_id, Conversation.user_id == user_id
+            )
+        )
+        if owned.first() is None:
+            raise ConversationNotFoundError(conversation_id)
     await _take_rate_slot(session, user_id, rate_limit)
 
-    if conversation is None:
-        conversation = Conversation(user_id=user_id, title=_title_from(request.message))
-        session.add(conversation)
-        await session.flush()
+    now = utcnow()
+    if conversation_id is None:
+        created = await session.exec(
+            insert(Conversation)
+            .values(
+                user_id=user_id, title=_title_from(request.message), created_at=now, updated_at=now
+            )
+            .returning(col(Conversation.id))
+        )
+        conversation_id = int(created.scalar_one())
         history: list[HistoryMessage] = []
     else:
-        history = await _history(session, _id(conversation), history_window)
-    conversation_id = _id(conversation)
+        history = await _history(session, conversation_id, history_window)
     # The user's message is stored before the engine runs: a failure later loses nothing.
-    session.add(
-        Message(
-            user_id=user_id, conversation_id=conversation_id, role="user", content=request.message
+    await session.exec(
+        insert(Message).values(
+            user_id=user_id,
+            conversation_id=conversation_id,
+            role="user",
+            content=request.message,
+            created_at=now,
         )
     )
     await session.commit()
@@ -211,8 +227,8 @@ async def chat_turn(
     )
 
     now = utcnow()
-    session.add(
-        Message(
+    await session.exec(
+        insert(Message).values(
             user_id=user_id,
             conversation_id=conversation_id,
             role="assistant",
@@ -231,9 +247,3 @@ async def chat_turn(
         response=reply,
         tool_calls=[ToolCallPublic.model_validate(c) for c in calls],
     )
-
-
-def _id(conversation: Conversation) -> int:
-    if conversation.id is None:  # pragma: no cover - set by the INSERT
-        raise RuntimeError("conversation was not stored")
-    return conversation.id
