@@ -130,6 +130,22 @@ def test_bad_values_name_the_variable(tmp_path: Path) -> None:
     assert "DB_POOL_SIZE" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OPENAI_BASE_URL", "localhost:11434/v1"),
+        ("OPENAI_MODEL", "   "),
+        ("LLM_TIMEOUT_SECONDS", "120"),
+        ("CHAT_RATE_LIMIT", "-1"),
+        ("CHAT_HISTORY_MESSAGES", "many"),
+    ],
+)
+def test_bad_assistant_settings_name_the_variable(tmp_path: Path, name: str, value: str) -> None:
+    result = _check_config(tmp_path, **{name: value})
+    assert result.returncode == 2
+    assert name in result.stderr
+
+
 def test_development_defaults_need_nothing(tmp_path: Path) -> None:
     result = _check_config(tmp_path)
     assert result.returncode == 0, result.stderr

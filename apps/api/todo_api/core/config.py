@@ -76,6 +76,14 @@ class Settings(BaseSettings):
             _ = self.database  # parse DATABASE_URL now, not at the first request
         except ValueError as exc:
             problems.append(str(exc))
+        base = self.openai_base_url
+        if base is not None and not base.startswith(("http://", "https://")):
+            problems.append(
+                "OPENAI_BASE_URL must be an http:// or https:// URL, "
+                "e.g. http://localhost:11434/v1 for Ollama"
+            )
+        if not self.openai_model.strip():
+            problems.append("OPENAI_MODEL must name a model, e.g. gpt-4o-mini")
         if self.app_env == "production":
             problems += self._production_problems()
         if problems:
