@@ -87,7 +87,7 @@ def render(
     lines += [
         "",
         f"Inside those turns, the engine itself (understanding + its tool calls, from the API's "
-        f"`chat turn` log lines, {len(engine_ms)} turns): p50 {q(0.5)} ms, p95 {q(0.95)} ms, "
+        f"`chat turn` log lines, all {len(engine_ms)} turns of the runs, so queueing included): p50 {q(0.5)} ms, p95 {q(0.95)} ms, "
         f"p99 {q(0.99)} ms. The 1-connection run is the uncontended baseline; the others "
         "add queueing on the shared cores.",
     ]
