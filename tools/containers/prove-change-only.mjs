@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Proves that `nx run-many -t docker-build` rebuilds only the images whose inputs changed,
+// and prints how long each step took:
+//   1. build both images (cold or warm, whatever the engine holds)
+//   2. again, unchanged: nothing is built
+//   3. one API source file changed: only api is built
+//   4. a README changed: nothing is built
+//   5. the api image removed from the engine: api is built again (a "hit" is only trusted
+//      when the engine has the image)
+// Every change is undone before the script ends. Exits non-zero when a step builds the
+// wrong images. Base images come from TODO_PYTHON_IMAGE / TODO_NODE_IMAGE when set.
+//
+//   node tools/containers/prove-change-only.mjs
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const projects = { api: 'todo-api', web: 'todo-web' };
+
+function build() {
+  const started = performance.now();
+  execFileSync(process.execPath, ['tools/scripts/nx.mjs', 'run-many', '-t', 'docker-build', '-p', ...Object.keys(projects), '--outputStyle=stream'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const reports = Object.fromEntries(
+    Object.entries(projects).map(([project, image]) => [project, JSON.parse(readFileSync(path.join(root, 'dist/images', `${image}.json`), 'utf8'))]),
+  );
+  return { seconds, reports, built: Object.keys(projects).filter((p) => reports[p].built) };
+}
+
+/** Appends a line to a file for the duration of `fn`, then restores it byte for byte. */
+function withChange(file, line, fn) {
+  const full = path.join(root, file);
+  const before = readFileSync(full);
+  appendFileSync(full, line);
+  try {
+    return fn();
+  } finally {
+    writeFileSync(full, before);
+  }
+}
+
+const steps = [];
+let failed = false;
+function step(name, expected, run) {
+  console.log(`\n== ${name}`);
+  const result = run();
+  const ok = expected === null || JSON.stringify(result.built) === JSON.stringify(expected);
+  if (!ok) failed = true;
+  steps.push({ name, seconds: result.seconds, built: result.built, ok, expected });
+  return result;
+}
+
+const first = step('build both', null, build);
+step('no change', [], build);
+step('one API source file changed', ['api'], () =>
+  withChange('apps/api/todo_api/__init__.py', '# change-only rebuild probe\n', build),
+);
+step('a README changed', [], () => withChange('apps/api/README.md', '\nchange-only rebuild probe\n', build));
+execFileSync('docker', ['image', 'rm', first.reports.api.ref], { stdio: 'ignore' });
+step('api image removed from the engine', ['api'], build);
+
+console.log('\n| step | images built | seconds | as expected |');
+console.log('|---|---|---:|---|');
+for (const s of steps) {
+  console.log(`| ${s.name} | ${s.built.join(', ') || 'none'} | ${s.seconds.toFixed(1)} | ${s.expected === null ? '—' : s.ok ? 'yes' : `no (expected ${s.expected.join(', ') || 'none'})`} |`);
+}
+for (const [project, report] of Object.entries(first.reports)) {
+  console.log(`${project}: ${report.ref}, ${(report.size / 1e6).toFixed(1)} MB`);
+}
+if (failed) {
+  console.error('\nchange-only rebuilds: FAILED');
+  process.exit(1);
+}
+console.log('\nchange-only rebuilds: proven');
