@@ -1,7 +1,7 @@
 // The assistant, end to end: the real API with its default (offline) engine behind the web
 // proxy. What it does shows in the task list at once, and the conversation survives a reload.
 import { expect, test } from '@playwright/test';
-import { chatLog, chatPanel, chatStatus, lastAnswer, say, signUp, taskList } from './helpers';
+import { chatLog, chatPanel, chatStatus, lastAnswer, say, signUp, taskList, twoUsers } from './helpers';
 import { startApi, stopApi } from './stack';
 
 test('add and complete a task by chat; the list follows; a reload keeps the conversation', async ({ page }) => {
@@ -39,12 +39,7 @@ test('add and complete a task by chat; the list follows; a reload keeps the conv
 });
 
 test('a second user’s chat never touches or sees the first user’s tasks or conversations', async ({ browser }) => {
-  const alice = await browser.newContext();
-  const bob = await browser.newContext();
-  const alicePage = await alice.newPage();
-  const bobPage = await bob.newPage();
-  await signUp(alicePage);
-  await signUp(bobPage);
+  const { alicePage, bobPage, close } = await twoUsers(browser);
 
   await say(alicePage, 'add buy milk');
   await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
@@ -79,8 +74,7 @@ test('a second user’s chat never touches or sees the first user’s tasks or c
   await expect(chatLog(alicePage).getByText('add buy milk')).toBeVisible();
   await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();
 
-  await alice.close();
-  await bob.close();
+  await close();
 });
 
 test('on a phone the assistant is a modal drawer: open it, add a task by chat, Escape back to the list', async ({ page }) => {

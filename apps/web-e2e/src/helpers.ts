@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { type Browser, expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 
 export const PASSWORD = 'correct horse battery';
@@ -14,6 +14,18 @@ export async function signUp(page: Page, email = newEmail()): Promise<string> {
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page.getByRole('heading', { name: 'Your tasks' })).toBeVisible();
   return email;
+}
+
+/**
+ * Two new users, each signed up in a browser context of their own (separate cookies), for
+ * the isolation tests. `close()` ends both contexts.
+ */
+export async function twoUsers(browser: Browser): Promise<{ alicePage: Page; bobPage: Page; close: () => Promise<void> }> {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  const [alicePage, bobPage] = await Promise.all(contexts.map((context) => context.newPage()));
+  await signUp(alicePage!);
+  await signUp(bobPage!);
+  return { alicePage: alicePage!, bobPage: bobPage!, close: async () => void (await Promise.all(contexts.map((c) => c.close()))) };
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {

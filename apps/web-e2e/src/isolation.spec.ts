@@ -1,13 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { addTask, signUp, taskList } from './helpers';
+import { addTask, taskList, twoUsers } from './helpers';
 
 test('two users in two browsers never see each other’s tasks', async ({ browser }) => {
-  const alice = await browser.newContext();
-  const bob = await browser.newContext();
-  const alicePage = await alice.newPage();
-  const bobPage = await bob.newPage();
-  await signUp(alicePage);
-  await signUp(bobPage);
+  const { alicePage, bobPage, close } = await twoUsers(browser);
 
   await addTask(alicePage, 'Alice’s secret plan');
   await addTask(bobPage, 'Bob’s shopping');
@@ -28,6 +23,5 @@ test('two users in two browsers never see each other’s tasks', async ({ browse
   await alicePage.reload();
   await expect(taskList(alicePage)).toContainText('Alice’s secret plan');
 
-  await alice.close();
-  await bob.close();
+  await close();
 });
