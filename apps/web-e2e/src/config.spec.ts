@@ -2,12 +2,22 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { root } from './stack';
+import { readState, root } from './stack';
 
 test('the production web server names missing configuration and exits', () => {
-  const server = path.join(root, 'apps/web/.next/standalone/apps/web/server.js');
-  const env = { PATH: process.env.PATH ?? '', APP_ENV: 'production', PORT: '3960', HOSTNAME: '127.0.0.1', JWT_SECRET: 'tiny-s3cr3t' };
-  const result = spawnSync(process.execPath, [server], { env, encoding: 'utf8', timeout: 30_000 });
+  const settings = { APP_ENV: 'production', PORT: '3960', HOSTNAME: '127.0.0.1', JWT_SECRET: 'tiny-s3cr3t' };
+  const { containers } = readState();
+  // The local production build, or (against containers) the web image itself.
+  const result = containers
+    ? spawnSync('docker', ['run', '--rm', ...Object.entries(settings).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containers.webImage], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
+    : spawnSync(process.execPath, [path.join(root, 'apps/web/.next/standalone/apps/web/server.js')], {
+        env: { PATH: process.env.PATH ?? '', ...settings },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
   expect(result.status).toBe(2);
   const output = `${result.stdout}${result.stderr}`;
   expect(output).toContain('BACKEND_URL (or NEXT_PUBLIC_BACKEND_URL) is required in production');

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { addTask, alertIn, signUp, taskList } from './helpers';
 import { startApi, stopApi } from './stack';
 
-test('the API stopped mid-session shows a retryable error, loses no edit, and recovers', async ({ page }) => {
+test('the API stopped mid-session shows a retryable error, loses no edit, and recovers', async ({ page, request }) => {
   await signUp(page);
   await addTask(page, 'Written before the outage');
 
@@ -19,6 +19,10 @@ test('the API stopped mid-session shows a retryable error, loses no edit, and re
     await page.reload();
     await expect(alertIn(page)).toContainText('not answering');
     await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+
+    // The web stays live and ready: its Service keeps serving the page and the error.
+    expect((await request.get('/api/healthz')).status()).toBe(200);
+    expect(await (await request.get('/api/readyz')).json()).toEqual({ status: 'ready' });
   } finally {
     await startApi();
   }

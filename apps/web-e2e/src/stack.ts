@@ -11,7 +11,10 @@ export const root = path.resolve(__dirname, '../../..');
 const reports = path.join(root, 'reports/apps/web-e2e');
 const python = path.join(root, '.venv/bin/python');
 const standaloneServer = path.join(root, 'apps/web/.next/standalone/apps/web/server.js');
-const stateFile = path.join(tmpdir(), `todo-e2e-stack-${process.env.E2E_WEB_PORT ?? '3901'}.json`);
+// E2E_STACK_STATE: a stack someone else started (tools/containers/e2e-containers.mjs runs
+// the suite against the images that way); otherwise this file starts processes itself.
+const attached = process.env.E2E_STACK_STATE;
+const stateFile = attached ?? path.join(tmpdir(), `todo-e2e-stack-${process.env.E2E_WEB_PORT ?? '3901'}.json`);
 
 export interface ProcessSpec {
   command: string;
@@ -28,6 +31,8 @@ export interface StackState {
   secrets: { jwt: string; auth: string };
   pids: Record<string, number>;
   specs: Record<string, ProcessSpec>;
+  /** Container names when the stack runs as containers (the api is not reachable from here). */
+  containers?: { api: string; web: string; webImage: string };
 }
 
 export const ports = {
@@ -123,7 +128,13 @@ export function webSpec(port: number, backendUrl: string, extra: Record<string, 
   };
 }
 
+/** The stack to test: started here, or (E2E_STACK_STATE) already running and checked ready. */
 export async function startStack(): Promise<StackState> {
+  if (attached) {
+    const state = readState();
+    await waitForHttp(`${state.webUrl}/api/readyz`, 60_000);
+    return state;
+  }
   if (!existsSync(standaloneServer)) throw new Error('no production build: run `npm run nx -- run web:build` first');
   const state: Partial<StackState> = { pids: {}, specs: {} };
   writeState(state as StackState); // so teardown can clean up even if start-up fails
@@ -149,7 +160,7 @@ export async function startStack(): Promise<StackState> {
     state.specs!.web = web;
     writeState(state as StackState);
     await waitForHttp(`${state.apiUrl}/readyz`, 60_000, api.log);
-    await waitForHttp(`${state.webUrl}/api/healthz`, 60_000, web.log);
+    await waitForHttp(`${state.webUrl}/api/readyz`, 60_000, web.log); // database up and migrated
     return state as StackState;
   } finally {
     writeState(state as StackState);
@@ -183,7 +194,7 @@ async function waitGone(pid: number, timeoutMs = 20_000): Promise<void> {
 }
 
 export async function stopStack(): Promise<void> {
-  if (!existsSync(stateFile)) return;
+  if (attached || !existsSync(stateFile)) return; // whoever started it stops it
   const state = readState();
   for (const name of ['web', 'api', 'postgres']) {
     const pid = state.pids?.[name];
@@ -192,9 +203,30 @@ export async function stopStack(): Promise<void> {
   }
 }
 
-/** Stops the API process (as an outage would) and waits until it is gone. */
+function docker(args: string[]): string {
+  const result = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Waits until the api container answers /readyz (asked from inside it: it is not published). */
+async function waitApiContainerReady(name: string, timeoutMs = 60_000): Promise<void> {
+  const probe = "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)";
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (spawnSync('docker', ['exec', name, 'python', '-c', probe], { timeout: 10_000 }).status === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the api container ${name} was not ready within ${timeoutMs} ms`);
+}
+
+/** Stops the API process or container (as an outage would) and waits until it is gone. */
 export async function stopApi(): Promise<void> {
   const state = readState();
+  if (state.containers) {
+    docker(['stop', '-t', '30', state.containers.api]);
+    return;
+  }
   const pid = state.pids.api;
   stopPid(pid);
   if (pid) await waitGone(pid);
@@ -203,6 +235,11 @@ export async function stopApi(): Promise<void> {
 /** Starts the API again with the same settings and waits until it is ready. */
 export async function startApi(): Promise<void> {
   const state = readState();
+  if (state.containers) {
+    docker(['start', state.containers.api]);
+    await waitApiContainerReady(state.containers.api);
+    return;
+  }
   state.pids.api = launch(state.specs.api!, true).pid!;
   writeState(state);
   await waitForHttp(`${state.apiUrl}/readyz`, 60_000, state.specs.api!.log);

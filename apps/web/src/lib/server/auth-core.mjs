@@ -21,6 +21,27 @@ export async function openAuthDatabase(config) {
 }
 
 /**
+ * Readiness: Better Auth's `user` table answers, so the database is up and migrated.
+ * Throws (with the driver's message) otherwise, or after `timeoutMs`.
+ * @param {any} database a pg Pool or a better-sqlite3 Database, from openAuthDatabase
+ * @param {number} timeoutMs
+ */
+export async function pingAuthDatabase(database, timeoutMs = 3000) {
+  const sql = 'SELECT 1 FROM "user" LIMIT 1';
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const query = 'query' in database ? database.query(sql) : Promise.resolve().then(() => database.prepare(sql).get());
+    await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * @param {import('./config.mjs').WebConfig} config
  * @param {any} database
  * @param {any[]} plugins

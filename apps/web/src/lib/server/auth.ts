@@ -2,11 +2,17 @@
 // needs no secret and opens no database).
 import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
-import { authOptions, openAuthDatabase } from './auth-core.mjs';
+import { authOptions, openAuthDatabase, pingAuthDatabase } from './auth-core.mjs';
 import { getConfig } from './config.mjs';
 
 type Auth = ReturnType<typeof createAuth>;
+let database: Promise<unknown> | undefined;
 let instance: Promise<Auth> | undefined;
+
+function getDatabase(): Promise<unknown> {
+  database ??= openAuthDatabase(getConfig());
+  return database;
+}
 
 function createAuth(database: unknown) {
   // nextCookies() lets server actions and route handlers set the session cookie; it goes last.
@@ -14,8 +20,13 @@ function createAuth(database: unknown) {
 }
 
 export function getAuth(): Promise<Auth> {
-  instance ??= openAuthDatabase(getConfig()).then(createAuth);
+  instance ??= getDatabase().then(createAuth);
   return instance;
+}
+
+/** Readiness of this process: its database answers and has Better Auth's tables. */
+export async function checkAuthDatabase(): Promise<void> {
+  await pingAuthDatabase(await getDatabase());
 }
 
 export interface SessionUser {
