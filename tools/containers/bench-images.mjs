@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Image figures (`nx run infra:bench-images`, after both docker-build targets):
+//   - size of each image (uncompressed, as the engine reports it) against the goals, and
+//     against the base image it was built from, with the largest layers;
+//   - container start to live (/healthz answers) and to ready (/readyz answers), ROUNDS
+//     times per image (default 5), run as the cluster runs them (stack.mjs: read-only,
+//     non-root, PostgreSQL on a private network), timed by polling from the host.
+// Prints the figures and writes them to reports/infra/bench-images.json.
+//
+//   ROUNDS=10 node tools/containers/bench-images.mjs
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { builtImage, docker, logs, newStackId, removeStack, root, runApp, stackNames, startStack } from './stack.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const MB = 1e6;
+const goals = { api: 200 * MB, web: 180 * MB };
+const images = { api: builtImage('todo-api'), web: builtImage('todo-web') };
+
+function sizes() {
+  const rows = {};
+  for (const [app, report] of Object.entries(images)) {
+    const size = Number(docker(['image', 'inspect', '-f', '{{.Size}}', report.ref]));
+    const base = docker(['image', 'inspect', '-f', '{{index .Config.Labels "org.opencontainers.image.base.name"}}', report.ref]);
+    const baseSize = Number(docker(['image', 'inspect', '-f', '{{.Size}}', base], { allowFailure: true }).stdout) || null;
+    const layers = docker(['history', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', report.ref])
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter(([size]) => size !== '0B')
+      .map(([size, createdBy]) => `${size.padStart(8)}  ${createdBy.replace(/\s+/g, ' ').slice(0, 90)}`);
+    rows[app] = { ref: report.ref, size, goal: goals[app], base, baseSize, layers };
+  }
+  return rows;
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+function distribution(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, min: sorted[0], p50: quantile(sorted, 0.5), max: sorted.at(-1) };
+}
+
+async function startTimes() {
+  const names = stackNames(newStackId());
+  const samples = { api: { live: [], ready: [] }, web: { live: [], ready: [] } };
+  try {
+    const stack = await startStack({ id: names.id });
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const app of ['api', 'web']) {
+        docker(['rm', '-f', names[app]]);
+        const { live, ready } = await runApp(stack, app, { timeFromHost: true });
+        samples[app].live.push(live);
+        samples[app].ready.push(ready);
+      }
+    }
+  } catch (error) {
+    for (const name of [names.postgres, names.api, names.web]) console.error(logs(name));
+    throw error;
+  } finally {
+    removeStack(names);
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([app, { live, ready }]) => [app, { live: distribution(live), ready: distribution(ready) }]),
+  );
+}
+
+const size = sizes();
+const start = await startTimes();
+
+console.log('\n== image sizes (uncompressed, from the engine)');
+for (const [app, row] of Object.entries(size)) {
+  const verdict = row.size <= row.goal ? 'within' : 'OVER';
+  const base = row.baseSize ? `; base ${row.base} is ${(row.baseSize / MB).toFixed(1)} MB, ratio ${(row.size / row.baseSize).toFixed(2)}` : '';
+  console.log(`${app.padEnd(4)} ${(row.size / MB).toFixed(1)} MB  (${verdict} the ${row.goal / MB} MB goal${base})  ${row.ref}`);
+  for (const layer of row.layers) console.log(`       ${layer}`);
+}
+console.log(`\n== container start (ms, ${ROUNDS} rounds each; from docker run to live = /healthz answers, ready = /readyz answers)`);
+for (const [app, figures] of Object.entries(start)) {
+  for (const [what, d] of Object.entries(figures)) {
+    console.log(`${app.padEnd(4)} ${what.padEnd(8)} min ${Math.round(d.min)}  p50 ${Math.round(d.p50)}  max ${Math.round(d.max)}`);
+  }
+}
+mkdirSync(path.join(root, 'reports/infra'), { recursive: true });
+writeFileSync(path.join(root, 'reports/infra/bench-images.json'), JSON.stringify({ size, start }, null, 2));
