@@ -210,19 +210,26 @@ export async function runApp(stack, app, { timeFromHost = false } = {}) {
   return { healthy, ready: performance.now() - started };
 }
 
+/**
+ * True when `url` answers 2xx within `timeoutMs`. The abort timer is a referenced one
+ * (AbortSignal.timeout's is not): a port that accepts but does not answer yet, as Docker's
+ * proxy does while the app starts, would otherwise leave nothing keeping the process alive.
+ */
+export async function httpOk(url, timeoutMs = 2000) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return (await fetch(url, { signal: controller.signal })).ok;
+  } catch {
+    return false; // not listening yet
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function waitHttp(url, name, since, timeoutMs = 90_000) {
   while (performance.now() < since + timeoutMs) {
-    // A referenced timer (AbortSignal.timeout's is not): while a request to a port that
-    // accepted but does not answer yet is pending, it keeps the process alive.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 2000);
-    try {
-      if ((await fetch(url, { signal: controller.signal })).ok) return performance.now() - since;
-    } catch {
-      // not listening yet
-    } finally {
-      clearTimeout(timer);
-    }
+    if (await httpOk(url)) return performance.now() - since;
     await sleep(25);
   }
   throw new Error(`${url} (${name}) did not answer:\n${logs(name)}`);
