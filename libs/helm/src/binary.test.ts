@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PINNED_HELM_SCRIPT, resolveHelmBinary, type HelmBinary } from './binary';
+import { describeHelmBinary, PINNED_HELM_SCRIPT, resolveHelmBinary, type HelmBinary } from './binary';
 
 const workspaceRoot = path.resolve(__dirname, '../../..');
 let pinned: HelmBinary;
@@ -25,6 +25,7 @@ test('with no helm on PATH and nothing set, the workspace-pinned helm is unpacke
   expect(pinned.path).toBe(path.join(workspaceRoot, '.tools', 'helm', pinned.version, 'helm'));
   expect(pinned.version).toMatch(/^v4\.\d+\.\d+$/);
   expect(pinned.major).toBe(4);
+  expect(describeHelmBinary(pinned)).toBe(`helm ${pinned.version} from the workspace pin (${pinned.path})`);
 });
 
 test('the pinned helm is byte-for-byte the helm/helm entry of the layer zip', () => {

@@ -56,6 +56,13 @@ async function locate(options: ResolveOptions, env: NodeJS.ProcessEnv): Promise<
   return { file: await unpackPinnedHelm(options.workspaceRoot ?? findWorkspaceRoot(process.cwd()), env), source: 'pinned' };
 }
 
+const SOURCE_NAMES: Record<HelmSource, string> = { option: 'the helmBin option', env: 'HELM_BIN', path: 'PATH', pinned: 'the workspace pin' };
+
+/** For logs: `helm v4.1.4 from PATH (/usr/local/bin/helm)`. */
+export function describeHelmBinary(binary: HelmBinary): string {
+  return `helm ${binary.version} from ${SOURCE_NAMES[binary.source]} (${binary.path})`;
+}
+
 /** First executable `name` in the PATH directories, or undefined. */
 export function findOnPath(name: string, searchPath: string | undefined): string | undefined {
   for (const dir of (searchPath ?? '').split(path.delimiter)) {

@@ -12,7 +12,7 @@ export type {
   TemplateOptions,
   UpgradeInstallOptions,
 } from './helm';
-export { resolveHelmBinary, type HelmBinary, type HelmSource, type ResolveOptions } from './binary';
+export { describeHelmBinary, resolveHelmBinary, type HelmBinary, type HelmSource, type ResolveOptions } from './binary';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
 export { HelmError, type ProgressListener } from './run';
