@@ -127,7 +127,7 @@ export class Helm {
     return (await this.run(['version', '--template', '{{.Version}}'])).stdout.trim();
   }
 
-  /** Lints a chart; resolves with the findings, or throws a HelmError listing the `[ERROR]` ones. */
+  /** Lints a chart; resolves with the findings, or throws a HelmError whose details are the ERROR and WARNING ones. */
   async lint(chart: string, options: LintOptions = {}): Promise<LintFinding[]> {
     const args = ['lint', chart, ...valuesFlags(options), ...switchFlag('--strict', options.strict), ...flag('--kube-version', options.kubeVersion)];
     try {
