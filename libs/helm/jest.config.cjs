@@ -5,7 +5,7 @@ module.exports = {
   displayName: 'helm',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts'],
-  transform: { '\\.ts$': '<rootDir>/jest.transform.cjs' },
+  transform: { '\\.ts$': '<rootDir>/../../tools/scripts/ts-transpile.cjs' },
   testTimeout: 30_000,
   reporters: ['default', ['jest-junit', { outputDirectory: '../../reports/libs/helm', outputName: 'junit.xml' }]],
 };
