@@ -9,7 +9,9 @@
 //
 //   ROUNDS=10 node tools/containers/bench-images.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { writeSection } from '../bench/report.mjs';
 import { builtImage, docker, logs, newStackId, removeStack, root, runApp, stackNames, startStack } from './stack.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -79,5 +81,22 @@ for (const [app, figures] of Object.entries(start)) {
     console.log(`${app.padEnd(4)} ${what.padEnd(8)} min ${Math.round(d.min)}  p50 ${Math.round(d.p50)}  max ${Math.round(d.max)}`);
   }
 }
+const md = [
+  `- Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores with \`npm run nx -- run infra:bench-images\`; sizes are uncompressed, from the engine.`,
+  '',
+  '| image | size | goal | base image (size) | image ÷ base |',
+  '|---|---:|---:|---|---:|',
+  ...Object.entries(size).map(([app, r]) =>
+    `| ${app} | **${(r.size / MB).toFixed(1)} MB** | ≤ ${r.goal / MB} MB | ${r.base} (${r.baseSize ? `${(r.baseSize / MB).toFixed(1)} MB` : '?'}) | ${r.baseSize ? (r.size / r.baseSize).toFixed(2) : '?'} |`),
+  '',
+  `Container start, ${ROUNDS} starts per image, run as the cluster runs them (read-only, user 10001, PostgreSQL on a private network), timed from \`docker run\` by polling from the host every 25 ms:`,
+  '',
+  '| image | to live (/healthz) min / p50 / max ms | to ready (/readyz) min / p50 / max ms |',
+  '|---|---:|---:|',
+  ...Object.entries(start).map(([app, f]) =>
+    `| ${app} | ${[f.live.min, f.live.p50, f.live.max].map(Math.round).join(' / ')} | ${[f.ready.min, f.ready.p50, f.ready.max].map(Math.round).join(' / ')} |`),
+].join('\n');
+writeSection('images-bench', 'Container images (`nx run infra:bench-images`)', md);
+console.log('\nwritten to docs/benchmarks.md');
 mkdirSync(path.join(root, 'reports/infra'), { recursive: true });
 writeFileSync(path.join(root, 'reports/infra/bench-images.json'), JSON.stringify({ size, start }, null, 2));

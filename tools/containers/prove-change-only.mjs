@@ -12,7 +12,9 @@
 //
 //   node tools/containers/prove-change-only.mjs
 import { execFileSync } from 'node:child_process';
+import { writeSection } from '../bench/report.mjs';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,10 +53,15 @@ function step(name, expected, run) {
   const result = run();
   const ok = expected === null || JSON.stringify(result.built) === JSON.stringify(expected);
   if (!ok) failed = true;
-  steps.push({ name, seconds: result.seconds, built: result.built, ok, expected });
+  steps.push({ name, seconds: result.seconds, built: result.built, ok, expected, reports: result.reports });
   return result;
 }
 
+// What the builder had cached before the first step: "0B" means the first build is cold.
+const cacheBefore = execFileSync('docker', ['system', 'df', '--format', '{{.Type}}\t{{.Size}}'], { encoding: 'utf8' })
+  .split('\n')
+  .find((line) => line.startsWith('Build Cache'))
+  ?.split('\t')[1];
 const first = step('build both', null, build);
 step('no change', [], build);
 step('one API source file changed', ['api'], () =>
@@ -64,14 +71,24 @@ step('a README changed', [], () => withChange('apps/api/README.md', '\nchange-on
 execFileSync('docker', ['image', 'rm', first.reports.api.ref], { stdio: 'ignore' });
 step('api image removed from the engine', ['api'], build);
 
-console.log('\n| step | images built | seconds | as expected |');
-console.log('|---|---|---:|---|');
-for (const s of steps) {
-  console.log(`| ${s.name} | ${s.built.join(', ') || 'none'} | ${s.seconds.toFixed(1)} | ${s.expected === null ? '—' : s.ok ? 'yes' : `no (expected ${s.expected.join(', ') || 'none'})`} |`);
-}
+const lines = [
+  `- Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores with \`node tools/containers/prove-change-only.mjs\`; base images ${process.env.TODO_PYTHON_IMAGE ?? 'python (official)'}, ${process.env.TODO_NODE_IMAGE ?? 'node (official)'}.`,
+  `- Build cache before the first step: ${cacheBefore ?? 'unknown'} (${cacheBefore === '0B' ? 'a cold build' : 'layers may be warm'}).`,
+  '- "seconds" is the whole `nx run-many -t docker-build` (both targets, side by side); "build" is each image build alone.',
+  '',
+  '| step | images built (build s) | seconds | as expected |',
+  '|---|---|---:|---|',
+  ...steps.map((s) => {
+    const built = s.built.map((project) => `${project} (${s.reports[project].buildSeconds})`).join(', ') || 'none';
+    const verdict = s.expected === null ? '—' : s.ok ? 'yes' : `no (expected ${s.expected.join(', ') || 'none'})`;
+    return `| ${s.name} | ${built} | ${s.seconds.toFixed(1)} | ${verdict} |`;
+  }),
+];
+console.log(`\n${lines.join('\n')}`);
 for (const [project, report] of Object.entries(first.reports)) {
   console.log(`${project}: ${report.ref}, ${(report.size / 1e6).toFixed(1)} MB`);
 }
+if (!failed) writeSection('image-builds', 'Image builds (`node tools/containers/prove-change-only.mjs`)', lines.join('\n'));
 if (failed) {
   console.error('\nchange-only rebuilds: FAILED');
   process.exit(1);

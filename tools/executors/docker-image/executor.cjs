@@ -43,6 +43,7 @@ module.exports = async function dockerImage(options, context) {
   const moving = `${options.image}:${options.movingTag ?? 'dev'}`;
 
   let built = false;
+  let buildSeconds = 0;
   if (inspect(ref)) {
     console.log(`docker-build: ${ref} is already in the engine; nothing to build`);
   } else {
@@ -59,12 +60,14 @@ module.exports = async function dockerImage(options, context) {
     }
     console.log(`docker-build: building ${ref}${buildArgs.length ? ` with ${buildArgs.join(' ')}` : ''}`);
     const { run: nxContainer } = require('@nx-tools/nx-container');
+    const started = performance.now();
     const result = await nxContainer(
       { engine: 'docker', load: true, ...options.build, 'build-args': buildArgs, tags: [ref, moving] },
       context,
     );
     if (!result.success) return result;
     built = true;
+    buildSeconds = Math.round((performance.now() - started) / 100) / 10;
   }
   execFileSync('docker', ['tag', ref, moving]);
   const found = inspect(ref);
@@ -72,7 +75,7 @@ module.exports = async function dockerImage(options, context) {
     console.error(`docker-build: the build finished but the engine has no ${ref}`);
     return { success: false };
   }
-  const report = { image: options.image, tag, ref, movingTag: moving, id: found.id, size: found.size, built };
+  const report = { image: options.image, tag, ref, movingTag: moving, id: found.id, size: found.size, built, buildSeconds };
   const file = path.join(context.root, options.report);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
