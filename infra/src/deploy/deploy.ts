@@ -1,0 +1,136 @@
+// `nx run infra:deploy`: from the images docker-build just made (or found) to a tested Helm
+// release, on any kube context.
+//   1. read dist/images/*.json: the exact content tags (nx-<hash>) to deploy;
+//   2. make the images available to the cluster (`--load minikube|kind|none`), loading only
+//      the ones its runtime lacks;
+//   3. `helm upgrade --install` with those tags, waiting for readiness, rolled back on
+//      failure or timeout;
+//   4. `helm test`;
+//   5. report which Deployments rolled out: with nothing changed, none does.
+// `--dry-run` does 1 and renders the release (`helm install --dry-run=client`) without a
+// cluster, checking that every pod runs the images just built.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describeHelmBinary, Helm, type K8sObject } from '../../../libs/helm/src';
+import { chartDir, root } from '../workspace';
+import {
+  type DeployOptions,
+  type DeployPlan,
+  imagesToLoad,
+  listImagesCommand,
+  loadCommand,
+  planDeploy,
+  readImageReports,
+} from './plan';
+
+type Log = (line: string) => void;
+
+/** infra/values/<load method>.yaml when it exists: the settings that cluster kind needs. */
+export function infraValues(options: DeployOptions, workspace = root): string[] {
+  const file = path.join(workspace, 'infra/values', `${options.load}.yaml`);
+  return existsSync(file) ? [file] : [];
+}
+
+function run(command: string[], log: Log): string {
+  log(`$ ${command.join(' ')}`);
+  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`${command[0]} could not run (${result.error.message}); is it installed and on PATH?`);
+  if (result.status !== 0) throw new Error(`${command.join(' ')} exited ${result.status}:\n${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+/** The pod templates' images of the workloads in a rendered release. */
+export function workloadImages(objects: K8sObject[]): Record<string, string[]> {
+  const images: Record<string, string[]> = {};
+  for (const object of objects) {
+    const spec = (object as { spec?: { template?: { spec?: PodSpec } } & PodSpec }).spec;
+    const pod = object.kind === 'Pod' ? spec : spec?.template?.spec;
+    if (!pod) continue;
+    images[`${object.kind}/${object.metadata.name}`] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => c.image);
+  }
+  return images;
+}
+interface PodSpec {
+  containers?: { image: string }[];
+  initContainers?: { image: string }[];
+}
+
+/** Checks every api/web container in the rendered release runs exactly the planned image. */
+export function checkRenderedImages(objects: K8sObject[], plan: DeployPlan): string[] {
+  const problems: string[] = [];
+  const planned = new Map(plan.images.map((i) => [i.repository, i.tag]));
+  const used = new Set<string>();
+  for (const [workload, images] of Object.entries(workloadImages(objects))) {
+    for (const image of images) {
+      const [, repository, tag] = /^(?:.*\/)?([^/:@]+)(?::([^@]+))?/.exec(image) ?? [];
+      if (!repository || !planned.has(repository)) continue;
+      used.add(repository);
+      if (tag !== planned.get(repository)) problems.push(`${workload} runs ${image}, not the tag just built (${planned.get(repository)})`);
+    }
+  }
+  for (const repository of planned.keys()) if (!used.has(repository)) problems.push(`no workload runs ${repository}`);
+  return problems;
+}
+
+export async function deploy(options: DeployOptions, log: Log = console.log, workspace = root): Promise<DeployPlan> {
+  const plan = planDeploy(readImageReports(workspace), options, infraValues(options, workspace));
+  const helm = await Helm.create({ workspaceRoot: root, kubeContext: options.kubeContext, namespace: options.namespace });
+  log(`using ${describeHelmBinary(helm.binary)}`);
+  for (const image of plan.images) log(`${image.app}: ${image.ref}`);
+
+  if (options.dryRun) {
+    const release = await helm.install(options.release, chartDir, { dryRun: 'client', values: plan.values, set: plan.set, createNamespace: true });
+    const { parseManifests } = await import('../../../libs/helm/src');
+    const objects = parseManifests(release.manifest ?? '');
+    const problems = checkRenderedImages(objects, plan);
+    const kinds = objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
+    log(`dry run: release ${options.release} in ${options.namespace}, ${objects.length} objects (${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(', ')})`);
+    for (const [workload, images] of Object.entries(workloadImages(objects))) log(`  ${workload}: ${images.join(', ')}`);
+    if (problems.length) throw new Error(`the rendered release does not run the images just built:\n  ${problems.join('\n  ')}`);
+    return plan;
+  }
+
+  // 2. Images into the cluster: only those it lacks (a unique tag is never a silent no-op).
+  const list = listImagesCommand(options);
+  const present = list ? run(list, log).split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  const missing = list ? imagesToLoad(plan.images, present) : plan.images;
+  for (const image of missing) {
+    const command = loadCommand(options, image);
+    if (command) run(command, log);
+  }
+  if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
+
+  // 3. The release; 5. which Deployments rolled out.
+  const before = deploymentGenerations(options, log);
+  await helm.upgradeInstall(options.release, chartDir, {
+    createNamespace: true,
+    values: plan.values,
+    set: plan.set,
+    wait: true,
+    waitForJobs: true,
+    rollbackOnFailure: true,
+    timeout: options.timeout,
+    onProgress: (line) => log(`  helm: ${line}`),
+  });
+  const after = deploymentGenerations(options, log);
+  const rolled = Object.keys(after).filter((name) => before[name] !== after[name]);
+  log(rolled.length ? `rolled out: ${rolled.join(', ')}` : 'no Deployment changed: no pod was restarted');
+
+  // 4. helm test: health, readiness through web's path to the api, a task round trip.
+  log(await helm.test(options.release, { logs: true, timeout: options.timeout }));
+  return plan;
+}
+
+/** metadata.generation of each Deployment of the release (empty before the first install). */
+function deploymentGenerations(options: DeployOptions, log: Log): Record<string, number> {
+  const args = ['kubectl', ...(options.kubeContext ? ['--context', options.kubeContext] : []), '-n', options.namespace,
+    'get', 'deployments', '-l', `app.kubernetes.io/instance=${options.release}`, '-o', 'json'];
+  const result = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  if (result.status !== 0) {
+    log(`(could not list Deployments: ${result.stderr.trim().split('\n').at(-1)})`);
+    return {};
+  }
+  const items = (JSON.parse(result.stdout) as { items: { metadata: { name: string; generation: number } }[] }).items;
+  return Object.fromEntries(items.map((d) => [d.metadata.name, d.metadata.generation]));
+}

@@ -1,0 +1,138 @@
+// `nx run infra:helm-lint`: the chart checked every way that needs no cluster.
+//   1. `helm lint --strict` with each values file of charts/todo-chatbot/ci/;
+//   2. `helm template` of each, validated against the Kubernetes OpenAPI schemas of several
+//      minor versions (kubernetes-validate, strict: unknown fields are errors);
+//   3. checkov's Kubernetes policies over every rendered manifest: zero failures, apart from
+//      the skips infra/checkov.yaml explains one by one;
+//   4. each file in charts/todo-chatbot/tests/bad-values/ rejected, with the error its
+//      first line (`# expect: …`) names.
+// Python tools run through `uv tool run` at pinned versions, in their own environments.
+// Rendered manifests and a summary go to reports/infra/helm-lint/.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { Helm, HelmError } from '../../../libs/helm/src';
+import { chartDir, root } from '../workspace';
+
+/** The chart's floor (Chart.yaml kubeVersion >=1.25), Minikube's current default, the newest. */
+export const KUBE_VERSIONS = ['1.25.0', '1.30.0', '1.34.0', '1.37.0'];
+const KUBERNETES_VALIDATE = 'kubernetes-validate==1.37.0';
+const CHECKOV = 'checkov==3.3.30';
+
+const reports = path.join(root, 'reports/infra/helm-lint');
+const ciDir = path.join(chartDir, 'ci');
+const badDir = path.join(chartDir, 'tests/bad-values');
+
+interface Result {
+  step: string;
+  subject: string;
+  ok: boolean;
+  detail?: string;
+}
+const results: Result[] = [];
+function record(step: string, subject: string, ok: boolean, detail?: string): void {
+  results.push({ step, subject, ok, detail });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${step}: ${subject}${detail ? `\n       ${detail.split('\n').join('\n       ')}` : ''}`);
+}
+
+/** Runs a pinned Python tool with uv (offline once cached); returns its exit code and output. */
+function uvTool(from: string, command: string, args: string[]): { status: number; output: string } {
+  const result = spawnSync('uv', ['tool', 'run', '--from', from, command, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run infra:helm-lint\`, which puts the workspace's uv on PATH`);
+  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+}
+
+const valuesFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => path.join(dir, f));
+const caseName = (file: string) => path.basename(file, '.yaml').replace(/-values$/, '');
+
+async function main(): Promise<void> {
+  const helm = await Helm.create({ workspaceRoot: root });
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  const cases = valuesFiles(ciDir);
+  if (cases.length === 0) throw new Error(`no values files in ${ciDir}`);
+
+  // 1 and 2: lint, then render for every Kubernetes version.
+  const rendered: Record<string, string[]> = Object.fromEntries(KUBE_VERSIONS.map((v) => [v, []]));
+  for (const file of cases) {
+    try {
+      const findings = await helm.lint(chartDir, { strict: true, values: [file] });
+      record('helm lint --strict', caseName(file), true, findings.filter((f) => f.severity !== 'INFO').map((f) => f.message).join('\n') || undefined);
+    } catch (error) {
+      record('helm lint --strict', caseName(file), false, error instanceof Error ? error.message : String(error));
+      continue;
+    }
+    for (const kubeVersion of KUBE_VERSIONS) {
+      const objects = await helm.template(chartDir, { release: 'todo', namespace: 'todo', values: [file], kubeVersion });
+      const out = path.join(reports, `k8s-${kubeVersion}`, `${caseName(file)}.yaml`);
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, objects.map((o) => `---\n${stringify(o)}`).join(''));
+      rendered[kubeVersion]!.push(out);
+    }
+  }
+
+  for (const kubeVersion of KUBE_VERSIONS) {
+    const files = rendered[kubeVersion]!;
+    const { status, output } = uvTool(KUBERNETES_VALIDATE, 'kubernetes-validate', ['--strict', '--quiet', '-k', kubeVersion, ...files]);
+    record(`kubernetes-validate --strict -k ${kubeVersion}`, `${files.length} rendered values files`, status === 0, status === 0 ? undefined : output.trim());
+  }
+
+  // 3: checkov over what the newest version rendered (the manifests do not differ by version).
+  const newest = path.join(reports, `k8s-${KUBE_VERSIONS.at(-1)}`);
+  const checkov = uvTool(CHECKOV, 'checkov', [
+    '--framework', 'kubernetes', '--directory', newest, '--config-file', path.join(root, 'infra/checkov.yaml'),
+    '--output', 'json', '--quiet', '--skip-download',
+  ]);
+  try {
+    const parsed = JSON.parse(checkov.output.slice(checkov.output.indexOf('{'))) as CheckovReport | CheckovReport[];
+    const reportList = Array.isArray(parsed) ? parsed : [parsed];
+    const failed = reportList.flatMap((r) => r.results?.failed_checks ?? []);
+    const summary = reportList.map((r) => r.summary).find(Boolean);
+    record('checkov (kubernetes)', `${summary?.passed ?? 0} passed, ${summary?.skipped ?? 0} skipped with reasons`, failed.length === 0,
+      failed.map((f) => `${f.check_id} ${f.check_name} — ${f.resource} (${path.basename(f.file_path)})`).join('\n') || undefined);
+  } catch {
+    record('checkov (kubernetes)', 'report', false, checkov.output.slice(-3000));
+  }
+
+  // 4: bad values are refused, each with the message it expects.
+  for (const file of valuesFiles(badDir)) {
+    const expected = /^#\s*expect:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
+    if (!expected) {
+      record('bad values refused', caseName(file), false, 'no `# expect: …` line naming the error');
+      continue;
+    }
+    try {
+      await helm.template(chartDir, { release: 'todo', namespace: 'todo', values: [file] });
+      record('bad values refused', caseName(file), false, 'rendered without an error');
+    } catch (error) {
+      const message = error instanceof HelmError ? `${error.helmMessage}\n${error.stderr}` : String(error);
+      const ok = error instanceof HelmError && message.includes(expected);
+      record('bad values refused', caseName(file), ok, ok ? message.split('\n').find((l) => l.includes(expected))?.trim() : `expected "${expected}" in:\n${message}`);
+    }
+  }
+
+  const failed = results.filter((r) => !r.ok);
+  writeFileSync(path.join(reports, 'summary.json'), JSON.stringify({ kubeVersions: KUBE_VERSIONS, results }, null, 2));
+  console.log(`\nhelm-lint: ${results.length - failed.length} passed, ${failed.length} failed (${cases.length} values files × ${KUBE_VERSIONS.length} Kubernetes versions)`);
+  if (failed.length) process.exit(1);
+}
+
+interface CheckovReport {
+  summary?: { passed: number; failed: number; skipped: number };
+  results?: { failed_checks?: { check_id: string; check_name: string; resource: string; file_path: string }[] };
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+// Paths every infra script agrees on.
+import path from 'node:path';
+
+/** The workspace root (this file is infra/src/workspace.ts). */
+export const root = path.resolve(__dirname, '../..');
+/** The Helm chart. */
+export const chartDir = path.join(root, 'charts/todo-chatbot');
