@@ -308,3 +308,93 @@ lifecycle:
 {{- fail "\n\nINGRESS: ingress.enabled needs ingress.host (or web.publicUrl)." -}}
 {{- end -}}
 {{- end -}}
+
+{{/* ---------------------------------------------------------------- network policies */}}
+
+{{/* A peer selecting one component's pods of this release. (dict "ctx" $ "component" "web") */}}
+{{- define "todo-chatbot.networkPolicy.peer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "todo-chatbot.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{/* Egress rule to the database: the in-cluster PostgreSQL pods, or the external one's CIDRs. */}}
+{{- define "todo-chatbot.networkPolicy.egressToDatabase" -}}
+{{- if .Values.postgresql.enabled -}}
+- to:
+    {{- include "todo-chatbot.networkPolicy.peer" (dict "ctx" . "component" "postgresql") | nindent 4 }}
+  ports:
+    - port: {{ .Values.postgresql.containerPort }}
+      protocol: TCP
+{{- else -}}
+- to:
+    {{- range .Values.externalDatabase.egress.cidrs }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  ports:
+    - port: {{ .Values.externalDatabase.egress.port }}
+      protocol: TCP
+{{- end -}}
+{{- end -}}
+
+{{/* ---------------------------------------------------------------- helm test pods */}}
+
+{{/*
+A hardened `helm test` pod running a Node script in the web image (no extra image).
+Call with (dict "ctx" $ "name" "web-health" "script" "<ES module>" "env" (list of EnvVar)).
+*/}}
+{{- define "todo-chatbot.testPod" -}}
+{{- $ctx := .ctx -}}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ include "todo-chatbot.tests.fullname" $ctx }}-{{ .name }}
+  namespace: {{ $ctx.Release.Namespace }}
+  labels:
+    {{- include "todo-chatbot.labels" (dict "ctx" $ctx "component" "test") | nindent 4 }}
+  annotations:
+    helm.sh/hook: test
+    # A failed test pod stays for `kubectl logs`; the next `helm test` replaces it.
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+    {{- with $ctx.Values.commonAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  restartPolicy: Never
+  serviceAccountName: {{ include "todo-chatbot.web.serviceAccountName" $ctx }}
+  automountServiceAccountToken: false
+  enableServiceLinks: false
+  {{- with $ctx.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- range . }}
+    - name: {{ . }}
+    {{- end }}
+  {{- end }}
+  securityContext:
+    {{- include "todo-chatbot.podSecurityContext" $ctx | nindent 4 }}
+  containers:
+    - name: {{ .name }}
+      image: {{ include "todo-chatbot.image" (dict "image" $ctx.Values.web.image "ctx" $ctx) | quote }}
+      imagePullPolicy: {{ $ctx.Values.web.image.pullPolicy }}
+      command: ["node", "--input-type=module", "-e"]
+      args:
+        - |
+          {{- .script | trim | nindent 10 }}
+      env:
+        {{- toYaml .env | nindent 8 }}
+      resources:
+        {{- toYaml $ctx.Values.tests.resources | nindent 8 }}
+      securityContext:
+        {{- include "todo-chatbot.containerSecurityContext" $ctx | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+  volumes:
+    {{- include "todo-chatbot.tmpVolume" $ctx | nindent 4 }}
+{{- end -}}
+
+{{/* The web Service's in-cluster URL (what the Ingress controller reaches). */}}
+{{- define "todo-chatbot.webServiceUrl" -}}
+{{- printf "http://%s:%v" (include "todo-chatbot.web.fullname" .) .Values.web.service.port -}}
+{{- end -}}
