@@ -304,6 +304,15 @@ lifecycle:
 {{- if and (not .Values.postgresql.enabled) (not .Values.externalDatabase.url) (not .Values.externalDatabase.existingSecret) -}}
 {{- fail "\n\nEXTERNAL DATABASE: postgresql.enabled is false, so set externalDatabase.url or externalDatabase.existingSecret." -}}
 {{- end -}}
+{{- range $component := list "web" "api" -}}
+{{- $autoscaling := (get $.Values $component).autoscaling -}}
+{{- if and $autoscaling.enabled (lt (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
+{{- fail (printf "\n\nAUTOSCALING: %s.autoscaling.maxReplicas (%v) is below minReplicas (%v)." $component $autoscaling.maxReplicas $autoscaling.minReplicas) -}}
+{{- end -}}
+{{- end -}}
+{{- if ge (int .Values.preStopSleepSeconds) (int .Values.terminationGracePeriodSeconds) -}}
+{{- fail "\n\nTERMINATION: preStopSleepSeconds must be shorter than terminationGracePeriodSeconds (the sleep counts against it)." -}}
+{{- end -}}
 {{- if and .Values.ingress.enabled (eq .Values.web.publicUrl "") (not .Values.ingress.host) -}}
 {{- fail "\n\nINGRESS: ingress.enabled needs ingress.host (or web.publicUrl)." -}}
 {{- end -}}
