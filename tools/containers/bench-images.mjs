@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeSection } from '../bench/report.mjs';
-import { builtImage, docker, logs, newStackId, removeStack, root, runApp, stackNames, startStack } from './stack.mjs';
+import { builtImage, docker, dockerResult, logs, newStackId, removeStack, root, runApp, stackNames, startStack } from './stack.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const MB = 1e6;
@@ -24,12 +24,12 @@ function sizes() {
   for (const [app, report] of Object.entries(images)) {
     const size = Number(docker(['image', 'inspect', '-f', '{{.Size}}', report.ref]));
     const base = docker(['image', 'inspect', '-f', '{{index .Config.Labels "org.opencontainers.image.base.name"}}', report.ref]);
-    const baseSize = Number(docker(['image', 'inspect', '-f', '{{.Size}}', base], { allowFailure: true }).stdout) || null;
+    const baseSize = Number(dockerResult(['image', 'inspect', '-f', '{{.Size}}', base]).stdout) || null;
     const layers = docker(['history', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', report.ref])
       .split('\n')
       .map((line) => line.split('\t'))
       .filter(([size]) => size !== '0B')
-      .map(([size, createdBy]) => `${size.padStart(8)}  ${createdBy.replace(/\s+/g, ' ').slice(0, 90)}`);
+      .map(([size = '', createdBy = '']) => `${size.padStart(8)}  ${createdBy.replace(/\s+/g, ' ').slice(0, 90)}`);
     rows[app] = { ref: report.ref, size, goal: goals[app], base, baseSize, layers };
   }
   return rows;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { docker, freePort, httpOk, root } from './stack.mjs';
 
-const [composeBin, ...composeBase] = (process.env.COMPOSE || 'docker-compose').split(' ');
+const [composeBin = 'docker-compose', ...composeBase] = (process.env.COMPOSE || 'docker-compose').split(' ');
 const project = `todo-compose-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'compose-check-'));
 const envFile = path.join(dir, 'env');
@@ -40,12 +40,18 @@ function check(name, ok, detail = '') {
 }
 
 const port = await freePort();
+// BETTER_AUTH_URL: the public origin, the one Better Auth accepts sign-ins from.
+const publicOrigin = `http://localhost:${port}`;
+const jwtSecret = randomBytes(32).toString('base64url');
+const authSecret = randomBytes(32).toString('base64url');
+const postgresPassword = randomBytes(24).toString('hex');
+/** @type {Record<string, string>} */
 const settings = {
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
-  POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
+  JWT_SECRET: jwtSecret,
+  BETTER_AUTH_SECRET: authSecret,
+  POSTGRES_PASSWORD: postgresPassword,
   TODO_WEB_PORT: String(port),
-  BETTER_AUTH_URL: `http://localhost:${port}`,
+  BETTER_AUTH_URL: publicOrigin,
   ...(process.env.TODO_POSTGRES_IMAGE ? { TODO_POSTGRES_IMAGE: process.env.TODO_POSTGRES_IMAGE } : {}),
 };
 const toEnvFile = (values) => Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
@@ -83,7 +89,7 @@ try {
   }
 
   // 3. A user's first minute, through web only.
-  const headers = { 'content-type': 'application/json', origin: settings.BETTER_AUTH_URL };
+  const headers = { 'content-type': 'application/json', origin: publicOrigin };
   const signUp = await fetch(`${origin}/api/auth/sign-up/email`, {
     method: 'POST',
     headers,
@@ -92,7 +98,7 @@ try {
   const cookie = (signUp.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
   check('sign-up through web', signUp.ok && cookie.length > 0, `HTTP ${signUp.status}`);
   const created = await fetch(`${origin}/api/tasks`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ title: 'Made with compose' }) });
-  const listed = await (await fetch(`${origin}/api/tasks`, { headers: { cookie } })).json();
+  const listed = /** @type {{ title: string }[]} */ (await (await fetch(`${origin}/api/tasks`, { headers: { cookie } })).json());
   check('a task is created and listed', created.status === 201 && listed.some((t) => t.title === 'Made with compose'), `HTTP ${created.status}`);
 
   const apiContainer = compose(['ps', '-q', 'api']).stdout.trim();

@@ -11,7 +11,7 @@
 // Reports: reports/infra/e2e-containers (JUnit from Playwright, summary.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { APP_USER, docker, execFile, logs, newStackId, removeStack, root, stackNames, startStack, stopGracefully } from './stack.mjs';
+import { APP_USER, docker, dockerResult, execFile, logs, newStackId, removeStack, root, stackNames, startStack, stopGracefully } from './stack.mjs';
 
 const reports = path.join(root, 'reports/infra/e2e-containers');
 mkdirSync(reports, { recursive: true });
@@ -35,9 +35,9 @@ function checkHowTheyRun(stack) {
     const write = app === 'api'
       ? ['python', '-c', "open('/app/probe', 'w')"]
       : ['node', '-e', "require('fs').writeFileSync('/app/probe', '')"];
-    const written = docker(['exec', name, ...write], { allowFailure: true });
+    const written = dockerResult(['exec', name, ...write]);
     check(`${app} cannot write to its code`, written.status !== 0 && /read-only/i.test(written.stderr), written.stderr.split('\n').find((line) => /read-only/i.test(line)) ?? written.stderr);
-    const shell = docker(['exec', name, 'sh', '-c', 'true'], { allowFailure: true });
+    const shell = dockerResult(['exec', name, 'sh', '-c', 'true']);
     check(`${app} image has no shell`, shell.status !== 0, `exit ${shell.status}`);
     const env = JSON.parse(inspect('{{json .Config.Env}}', image));
     const secretish = env.filter((entry) => /SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL/i.test(entry.split('=')[0]));

