@@ -287,13 +287,17 @@ seccompProfile:
     sizeLimit: {{ .Values.tmpVolumeSizeLimit }}
 {{- end -}}
 
-{{/* preStop: keep serving while the endpoint removal reaches every node, then SIGTERM. */}}
+{{/*
+preStop: keep serving while the endpoint removal reaches every node, then SIGTERM. The
+kubelet's own sleep action (Kubernetes 1.30+): the app images are FROM scratch and have no
+`sleep` program to exec. Older clusters get no preStop pause.
+*/}}
 {{- define "todo-chatbot.lifecycle" -}}
-{{- if gt (int .Values.preStopSleepSeconds) 0 }}
+{{- if and (gt (int .Values.preStopSleepSeconds) 0) (semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version) }}
 lifecycle:
   preStop:
-    exec:
-      command: ["sleep", "{{ .Values.preStopSleepSeconds }}"]
+    sleep:
+      seconds: {{ .Values.preStopSleepSeconds }}
 {{- end }}
 {{- end -}}
 
