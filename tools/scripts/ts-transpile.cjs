@@ -31,6 +31,8 @@ if (require.main === module) {
   require.extensions['.ts'] = (module, filename) => {
     module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename).code, filename);
   };
-  process.argv.splice(1, 1); // the script sees itself as argv[1], as with `node FILE`
-  require(path.resolve(script));
+  // Run it as the main module, as `node FILE` would: argv[1] is the script, and
+  // `require.main === module` holds inside it.
+  process.argv.splice(1, 2, path.resolve(script));
+  require('node:module').runMain();
 }

@@ -101,12 +101,20 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
   }
   if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
 
+  // On Minikube, `minikube service … --url` opens web at the node's address: trust it too.
+  const setJson: Record<string, unknown> = {};
+  if (options.load === 'minikube') {
+    const ip = run(['minikube', ...(options.cluster ? ['--profile', options.cluster] : []), 'ip'], log).trim();
+    setJson['web.trustedOrigins'] = [`http://${ip}:30080`];
+  }
+
   // 3. The release; 5. which Deployments rolled out.
   const before = deploymentGenerations(options, log);
   await helm.upgradeInstall(options.release, chartDir, {
     createNamespace: true,
     values: plan.values,
     set: plan.set,
+    setJson,
     wait: true,
     waitForJobs: true,
     rollbackOnFailure: true,
