@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The browser e2e suite against the images, run as the cluster runs them
 // (`nx run infra:e2e-containers`, after both docker-build targets):
-//   1. PostgreSQL, both migrations, api and web as hardened containers on a private network
-//      (stack.mjs), waiting for each image's own HEALTHCHECK and for readiness;
+//   1. PostgreSQL, the migration Job's containers, api and web on a private network, each
+//      run exactly as the rendered Helm chart runs it (command, environment, port, probes,
+//      user, read-only root, volumes, capabilities: stack.mjs), waiting for each image's own
+//      HEALTHCHECK and for the chart's readiness path;
 //   2. checks of how they run: numeric non-root user, read-only root, no shell, nothing
 //      secret in the images' environment, the api port published nowhere;
 //   3. apps/web-e2e's Playwright suite against the web container;
@@ -11,7 +13,7 @@
 // Reports: reports/infra/e2e-containers (JUnit from Playwright, summary.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { APP_USER, docker, dockerResult, execFile, logs, newStackId, removeStack, root, stackNames, startStack, stopGracefully } from './stack.mjs';
+import { docker, dockerResult, execFile, logs, newStackId, removeStack, root, stackNames, startStack, stopGracefully } from './stack.mjs';
 
 const reports = path.join(root, 'reports/infra/e2e-containers');
 mkdirSync(reports, { recursive: true });
@@ -29,8 +31,10 @@ function checkHowTheyRun(stack) {
     const image = stack.images[app];
     const name = stack.names[app];
     const imageUser = inspect('{{.Config.User}}', image);
+    const chartUser = stack.chart[app].user;
     check(`${app} image declares a numeric non-root user`, /^[1-9]\d*:[1-9]\d*$/.test(imageUser), imageUser);
-    check(`${app} container runs as ${APP_USER}`, inspect('{{.Config.User}}', name) === APP_USER);
+    check(`${app}: the chart's runAsUser/runAsGroup is the image's user`, chartUser === imageUser, `chart ${chartUser}, image ${imageUser}`);
+    check(`${app} container runs as ${chartUser}`, inspect('{{.Config.User}}', name) === chartUser);
     check(`${app} root filesystem is read-only`, inspect('{{.HostConfig.ReadonlyRootfs}}', name) === 'true');
     const write = app === 'api'
       ? ['python', '-c', "open('/app/probe', 'w')"]
@@ -55,7 +59,7 @@ function runBrowserSuite(stack) {
   const stateFile = path.join(reports, 'stack-state.json');
   writeFileSync(stateFile, JSON.stringify({
     webUrl: stack.webUrl,
-    apiUrl: 'http://api:8000',
+    apiUrl: `http://${stack.chart.services.api}:${stack.chart.api.port}`,
     databaseUrl: stack.databaseUrl,
     secrets: { jwt: stack.secrets.jwt, auth: stack.secrets.auth },
     pids: {},

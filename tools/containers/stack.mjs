@@ -1,7 +1,10 @@
-// The app as containers, run the way the cluster runs them: PostgreSQL, the two migration
-// commands, api and web on a private Docker network, the app containers with read-only root
-// filesystems, a numeric non-root user, no capabilities and no privilege escalation. Only the
-// web port is published (on loopback). Used by e2e-containers.mjs and bench-images.mjs.
+// The app as containers, run the way the Helm chart runs them: PostgreSQL, the migration
+// Job's containers, api and web on a private Docker network. Every container's command,
+// environment, port, probe paths, user, read-only root, writable volumes and dropped
+// capabilities come from the rendered chart (infra/src/chart/container-spec.ts), and the
+// chart's Service names are the network aliases, so a chart that does not fit its images
+// fails here. Only the web port is published (on loopback). Used by e2e-containers.mjs and
+// bench-images.mjs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,17 +14,44 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The user both images declare; the cluster's runAsUser/runAsGroup. */
-export const APP_USER = '10001:10001';
+/**
+ * @typedef {{ repository: string, command: string[], workingDir?: string, env: Record<string, string>,
+ *   port?: number, liveness?: string, readiness?: string, user: string, readOnlyRootFilesystem: boolean,
+ *   writable: string[], capDrop: string[], noNewPrivileges: boolean }} ContainerSpec
+ * @typedef {{ release: string, services: { api: string, web: string, postgresql: string },
+ *   api: ContainerSpec, web: ContainerSpec, migrations: ContainerSpec[],
+ *   postgresql: { env: Record<string, string>, port: number } }} ChartContainers
+ */
 
-/** How the chart runs an app container, as `docker run` flags. */
-export const HARDENING = [
-  '--read-only',
-  '--tmpfs', '/tmp:rw,nosuid,nodev,size=64m',
-  '--user', APP_USER,
-  '--cap-drop', 'ALL',
-  '--security-opt', 'no-new-privileges:true',
-];
+/**
+ * A container spec's security settings as `docker run` flags: the chart's user, read-only
+ * root, emptyDir mounts as tmpfs, dropped capabilities, no privilege escalation.
+ * @param {ContainerSpec} spec
+ */
+export function hardening(spec) {
+  return [
+    '--user', spec.user,
+    ...(spec.readOnlyRootFilesystem ? ['--read-only'] : []),
+    ...spec.writable.flatMap((dir) => ['--tmpfs', `${dir}:rw,nosuid,nodev,size=64m`]),
+    ...spec.capDrop.flatMap((cap) => ['--cap-drop', cap]),
+    ...(spec.noNewPrivileges ? ['--security-opt', 'no-new-privileges:true'] : []),
+  ];
+}
+
+/**
+ * The containers as the chart renders them for these secrets and this public origin.
+ * @param {{ webOrigin: string, secrets: { jwt: string, auth: string, postgres: string } }} input
+ * @returns {ChartContainers}
+ */
+export function chartContainers(input) {
+  const result = spawnSync(process.execPath, ['tools/scripts/ts-transpile.cjs', 'infra/src/chart/container-spec.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TODO_SPEC_INPUT: JSON.stringify(input) },
+  });
+  if (result.status !== 0) throw new Error(`rendering the chart's containers failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
 
 /**
  * Runs docker and returns how it ended, whatever that was.
@@ -102,35 +132,17 @@ export function logs(name, lines = 60) {
   return `--- ${name} (last ${lines} lines)\n${result.stdout}\n${result.stderr}`;
 }
 
-/** Python's and Node's one-line HTTP probes, for containers that have neither curl nor a shell. */
-export const probe = {
-  api: (pathname) => ['python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000${pathname}', timeout=4)`],
-  web: (pathname) => ['node', '-e', `fetch('http://127.0.0.1:3000${pathname}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
-};
-
 /**
- * The environment each container gets, as the Helm chart gives it: production settings,
- * secrets from the environment only, the api reached by its Service name.
+ * An HTTP probe run inside a container with its own interpreter (no curl, no shell).
+ * @param {'api' | 'web'} app
+ * @param {number} port
+ * @param {string} pathname
  */
-export function appEnvironment({ databaseUrl, secrets, webOrigin, apiHost }) {
-  return {
-    api: {
-      APP_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secrets.jwt,
-      AUTO_MIGRATE: 'false',
-      WEB_CONCURRENCY: '1',
-      LOG_LEVEL: 'info',
-    },
-    web: {
-      APP_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secrets.jwt,
-      BETTER_AUTH_SECRET: secrets.auth,
-      BETTER_AUTH_URL: webOrigin,
-      BACKEND_URL: `http://${apiHost}:8000`,
-    },
-  };
+export function probe(app, port, pathname) {
+  const url = `http://127.0.0.1:${port}${pathname}`;
+  return app === 'api'
+    ? ['python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=4)`]
+    : ['node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
 }
 
 const envFlags = (env) => Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
@@ -149,41 +161,45 @@ export function stackNames(id) {
  * test-only settings. Returns what the tests and the clean-up need.
  */
 export async function startStack({ id, extraWebEnv = {}, publishPostgres = false }) {
-  const api = builtImage('todo-api');
-  const web = builtImage('todo-web');
+  /** @type {Record<string, string>} */
+  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
   const names = stackNames(id);
   const secrets = { jwt: randomBytes(32).toString('base64url'), auth: randomBytes(32).toString('base64url'), postgres: randomBytes(24).toString('hex') };
   const [webPort, apiPort] = [await freePort(), await freePort()];
-  const stack = { id, names, images: { api: api.ref, web: web.ref }, secrets, webPort, apiPort, webUrl: `http://127.0.0.1:${webPort}`, timings: {} };
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const chart = chartContainers({ webOrigin: webUrl, secrets });
+  const image = (/** @type {ContainerSpec} */ spec) => {
+    const ref = refs[spec.repository];
+    if (!ref) throw new Error(`the chart runs ${spec.repository}, which is neither image built here`);
+    return ref;
+  };
+  /** @type {any} */
+  const stack = { id, names, chart, images: { api: image(chart.api), web: image(chart.web) }, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
 
   docker(['network', 'create', '--label', 'todo-e2e', names.network]);
-  const databaseUrl = `postgresql://todo:${secrets.postgres}@postgres:5432/todo`;
-  const env = appEnvironment({ databaseUrl, secrets, webOrigin: stack.webUrl, apiHost: 'api' });
-  stack.env = env;
 
-  // PostgreSQL, on loopback only when a test wants to inspect the database itself.
+  // PostgreSQL under its Service name, on loopback only when a test inspects the database.
+  const pg = chart.postgresql;
   const pgPort = publishPostgres ? await freePort() : undefined;
   docker([
-    'run', '-d', '--name', names.postgres, '--network', names.network, '--network-alias', 'postgres',
-    ...(pgPort ? ['-p', `127.0.0.1:${pgPort}:5432`] : []),
-    '-e', 'POSTGRES_USER=todo', '-e', `POSTGRES_PASSWORD=${secrets.postgres}`, '-e', 'POSTGRES_DB=todo',
-    postgresImage(),
+    'run', '-d', '--name', names.postgres, '--network', names.network, '--network-alias', chart.services.postgresql,
+    ...(pgPort ? ['-p', `127.0.0.1:${pgPort}:${pg.port}`] : []),
+    ...envFlags(pg.env), postgresImage(),
   ]);
-  if (pgPort) stack.databaseUrl = `postgresql://todo:${secrets.postgres}@127.0.0.1:${pgPort}/todo`;
-  await waitExec(names.postgres, ['pg_isready', '-h', '127.0.0.1', '-U', 'todo', '-d', 'todo'], 90_000);
+  if (pgPort) stack.databaseUrl = `postgresql://${pg.env.POSTGRES_USER}:${secrets.postgres}@127.0.0.1:${pgPort}/${pg.env.POSTGRES_DB}`;
+  await waitExec(names.postgres, ['pg_isready', '-h', '127.0.0.1', '-U', pg.env.POSTGRES_USER ?? '', '-d', pg.env.POSTGRES_DB ?? ''], 90_000);
 
-  // The migration Job's two commands, in the images the apps run.
-  for (const [app, image, command, environment] of [
-    ['api', api.ref, ['todo-api', 'migrate'], env.api],
-    ['web', web.ref, ['node', 'scripts/migrate.mjs'], env.web],
-  ]) {
+  // The migration Job's containers, one after the other, as Kubernetes runs them.
+  for (const spec of chart.migrations) {
     const started = performance.now();
-    docker(['run', '--rm', '--network', names.network, ...HARDENING, ...envFlags(environment), image, ...command], 180_000);
-    stack.timings[`${app} migrate`] = performance.now() - started;
+    docker([
+      'run', '--rm', '--network', names.network, ...hardening(spec), ...(spec.workingDir ? ['--workdir', spec.workingDir] : []),
+      ...envFlags(spec.env), image(spec), ...spec.command,
+    ], 180_000);
+    stack.timings[`job: ${spec.command.slice(0, 2).join(' ')}`] = performance.now() - started;
   }
 
-  stack.extraWebEnv = extraWebEnv;
-  for (const app of ['api', 'web']) {
+  for (const app of /** @type {const} */ (['api', 'web'])) {
     const { healthy, ready } = await runApp(stack, app);
     stack.timings[`${app} healthy`] = healthy;
     stack.timings[`${app} ready`] = ready;
@@ -192,10 +208,11 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
 }
 
 /**
- * Starts one app container of the stack (api reachable as `api` on the private network; web
- * published on loopback) and resolves with the milliseconds until its own HEALTHCHECK said
- * healthy and until it was ready (/readyz, asked from inside: the api is not published). The
- * images check every 30 s; here every second, to see start-up closely.
+ * Starts one app container of the stack as the chart runs it (reachable under its Service
+ * name on the private network; web published on loopback) and resolves with the
+ * milliseconds until the image's own HEALTHCHECK said healthy and until the chart's
+ * readiness path answered (asked from inside: the api is not published). The images check
+ * every 30 s; here every second, to see start-up closely.
  *
  * `timeFromHost` (benchmarks): the api is published on loopback too, no health-check
  * process runs in the container, and live (/healthz) and ready (/readyz) are timed by
@@ -203,22 +220,28 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
  */
 export async function runApp(stack, app, { timeFromHost = false } = {}) {
   const { names } = stack;
-  const port = app === 'api' ? 8000 : 3000;
+  /** @type {ContainerSpec} */
+  const spec = stack.chart[app];
+  const port = spec.port ?? (app === 'api' ? 8000 : 3000);
   const hostPort = app === 'api' ? stack.apiPort : stack.webPort;
-  const placement = ['--network', names.network, ...(app === 'api' ? ['--network-alias', 'api'] : [])];
+  const placement = ['--network', names.network, '--network-alias', stack.chart.services[app]];
   if (app === 'web' || timeFromHost) placement.push('-p', `127.0.0.1:${hostPort}:${port}`);
   const health = timeFromHost ? ['--no-healthcheck'] : ['--health-interval', '1s', '--health-start-period', '60s'];
-  const env = app === 'api' ? stack.env.api : { ...stack.env.web, ...stack.extraWebEnv };
-  const paths = app === 'api' ? { live: '/healthz', ready: '/readyz' } : { live: '/api/healthz', ready: '/api/readyz' };
+  const env = app === 'web' ? { ...spec.env, ...stack.extraWebEnv } : spec.env;
+  const paths = { live: spec.liveness ?? '/', ready: spec.readiness ?? '/' };
   const started = performance.now();
-  docker(['run', '-d', '--name', names[app], ...placement, ...HARDENING, ...health, ...envFlags(env), stack.images[app]]);
+  docker([
+    'run', '-d', '--name', names[app], ...placement, ...hardening(spec), ...health,
+    ...(spec.workingDir ? ['--workdir', spec.workingDir] : []), ...envFlags(env), stack.images[app], ...spec.command,
+  ]);
   if (timeFromHost) {
     const live = await waitHttp(`http://127.0.0.1:${hostPort}${paths.live}`, names[app], started);
     const ready = await waitHttp(`http://127.0.0.1:${hostPort}${paths.ready}`, names[app], started);
     return { live, ready };
   }
+  // The image's own HEALTHCHECK, then the chart's readiness probe path.
   const healthy = await waitHealthy(names[app], started);
-  await waitExec(names[app], probe[app](paths.ready));
+  await waitExec(names[app], probe(app, port, paths.ready));
   return { healthy, ready: performance.now() - started };
 }
 

@@ -1,0 +1,154 @@
+// How the Helm chart runs each container, read from the rendered chart, in a form Docker can
+// use: the command, the environment (ConfigMaps, Secrets and $(VAR) references resolved),
+// the port, the probe paths, the user and the security settings. The container e2e run
+// (tools/containers/stack.mjs) starts the images with exactly this, so a chart that gives
+// an image a wrong variable, port, probe path, user or a write outside its volumes fails
+// that run.
+//
+//   TODO_SPEC_INPUT='{"webOrigin":"http://127.0.0.1:3000","secrets":{...}}' \
+//     node tools/scripts/ts-transpile.cjs infra/src/chart/container-spec.ts   # prints JSON
+import { Helm, type K8sObject } from '../../../libs/helm/src';
+import { chartDir, root } from '../workspace';
+
+export interface SpecInput {
+  webOrigin: string;
+  secrets: { jwt: string; auth: string; postgres: string };
+}
+
+export interface ContainerSpec {
+  /** the image's repository in the chart, e.g. todo-api */
+  repository: string;
+  command: string[];
+  workingDir?: string;
+  env: Record<string, string>;
+  port?: number;
+  liveness?: string;
+  readiness?: string;
+  /** uid:gid */
+  user: string;
+  readOnlyRootFilesystem: boolean;
+  /** paths the chart mounts as emptyDir: tmpfs in Docker */
+  writable: string[];
+  capDrop: string[];
+  noNewPrivileges: boolean;
+}
+
+export interface ChartContainers {
+  release: string;
+  /** DNS names web and the Job use, by component: Docker network aliases */
+  services: { api: string; postgresql: string; web: string };
+  api: ContainerSpec;
+  web: ContainerSpec;
+  /** the migration Job's containers, in the order Kubernetes runs them */
+  migrations: ContainerSpec[];
+  postgresql: { env: Record<string, string>; port: number };
+}
+
+type Obj = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string>; spec?: any };
+
+const RELEASE = 'todo';
+
+export async function chartContainers(input: SpecInput): Promise<ChartContainers> {
+  const helm = await Helm.create({ workspaceRoot: root });
+  const objects = (await helm.template(chartDir, {
+    release: RELEASE,
+    namespace: 'todo',
+    set: {
+      'auth.jwtSecret': input.secrets.jwt,
+      'auth.betterAuthSecret': input.secrets.auth,
+      'postgresql.auth.password': input.secrets.postgres,
+      'web.publicUrl': input.webOrigin,
+    },
+  })) as Obj[];
+  return containersOf(objects);
+}
+
+const component = (o: Obj) => o.metadata.labels?.['app.kubernetes.io/component'];
+function find(objects: Obj[], kind: string, comp: string): Obj {
+  const found = objects.find((o) => o.kind === kind && component(o) === comp);
+  if (!found) throw new Error(`the rendered chart has no ${kind} for ${comp}`);
+  return found;
+}
+
+export function containersOf(objects: Obj[]): ChartContainers {
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o.data ?? {}]));
+  const secrets = new Map(
+    objects
+      .filter((o) => o.kind === 'Secret')
+      .map((o) => [
+        o.metadata.name,
+        { ...Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), ...(o.stringData ?? {}) },
+      ]),
+  );
+  const lookup = (map: Map<string, Record<string, string>>, ref: { name: string; key: string }, what: string) => {
+    const value = map.get(ref.name)?.[ref.key];
+    if (value === undefined) throw new Error(`${what} ${ref.name}/${ref.key} is referenced but not rendered`);
+    return value;
+  };
+
+  const spec = (pod: any, container: any): ContainerSpec => {
+    const env: Record<string, string> = {};
+    for (const from of container.envFrom ?? []) {
+      if (from.configMapRef) Object.assign(env, configMaps.get(from.configMapRef.name));
+      if (from.secretRef) Object.assign(env, secrets.get(from.secretRef.name));
+    }
+    for (const variable of container.env ?? []) {
+      let value: string;
+      if (variable.valueFrom?.secretKeyRef) value = lookup(secrets, variable.valueFrom.secretKeyRef, 'Secret key');
+      else if (variable.valueFrom?.configMapKeyRef) value = lookup(configMaps, variable.valueFrom.configMapKeyRef, 'ConfigMap key');
+      else if (variable.valueFrom) throw new Error(`${container.name}: ${variable.name} uses a valueFrom Docker cannot give`);
+      // $(NAME) refers to a variable defined earlier, as Kubernetes expands it.
+      else value = String(variable.value ?? '').replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
+      env[variable.name] = value;
+    }
+    const security = { ...(pod.securityContext ?? {}), ...(container.securityContext ?? {}) };
+    const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
+    return {
+      repository: String(container.image).replace(/^.*\//, '').replace(/[:@].*$/, ''),
+      command: [...(container.command ?? []), ...(container.args ?? [])],
+      workingDir: container.workingDir,
+      env,
+      port: container.ports?.[0]?.containerPort,
+      liveness: container.livenessProbe?.httpGet?.path,
+      readiness: container.readinessProbe?.httpGet?.path,
+      user: `${security.runAsUser}:${security.runAsGroup}`,
+      readOnlyRootFilesystem: security.readOnlyRootFilesystem === true,
+      writable: (container.volumeMounts ?? []).filter((m: any) => volumes.get(m.name)?.emptyDir).map((m: any) => m.mountPath),
+      capDrop: security.capabilities?.drop ?? [],
+      noNewPrivileges: security.allowPrivilegeEscalation === false,
+    };
+  };
+  const podOf = (o: Obj) => o.spec.template.spec;
+  const main = (o: Obj) => spec(podOf(o), podOf(o).containers[0]);
+
+  const job = find(objects, 'Job', 'migrations');
+  const jobPod = podOf(job);
+  const postgres = find(objects, 'StatefulSet', 'postgresql');
+  const pgContainer = podOf(postgres).containers[0];
+  return {
+    release: RELEASE,
+    services: {
+      api: find(objects, 'Service', 'api').metadata.name,
+      web: find(objects, 'Service', 'web').metadata.name,
+      postgresql: objects.find((o) => o.kind === 'Service' && component(o) === 'postgresql' && !o.metadata.name.endsWith('-headless'))!.metadata.name,
+    },
+    api: main(find(objects, 'Deployment', 'api')),
+    web: main(find(objects, 'Deployment', 'web')),
+    migrations: [...(jobPod.initContainers ?? []), ...jobPod.containers].map((c: any) => spec(jobPod, c)),
+    postgresql: { env: spec(podOf(postgres), pgContainer).env, port: pgContainer.ports?.[0]?.containerPort ?? 5432 },
+  };
+}
+
+if (require.main === module) {
+  const input = JSON.parse(process.env.TODO_SPEC_INPUT ?? 'null') as SpecInput | null;
+  if (!input) {
+    console.error('container-spec: set TODO_SPEC_INPUT to {"webOrigin": ..., "secrets": {"jwt", "auth", "postgres"}}');
+    process.exit(2);
+  }
+  chartContainers(input)
+    .then((spec) => process.stdout.write(JSON.stringify(spec)))
+    .catch((error: unknown) => {
+      console.error(`container-spec: ${error instanceof Error ? error.message : error}`);
+      process.exit(1);
+    });
+}
