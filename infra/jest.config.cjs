@@ -1,0 +1,11 @@
+// Jest for infra: plain Node, TypeScript transpiled by the workspace's own compiler. The
+// doctor's collector tests run a fake kubectl and helm (real processes) from a temp dir.
+/** @type {import('jest').Config} */
+module.exports = {
+  displayName: 'infra',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  transform: { '\\.ts$': '<rootDir>/../tools/scripts/ts-transpile.cjs' },
+  testTimeout: 30_000,
+  reporters: ['default', ['jest-junit', { outputDirectory: '../reports/infra', outputName: 'junit.xml' }]],
+};
