@@ -50,10 +50,14 @@ const PATTERNS: Pattern[] = [
     test: /invalid configuration/i,
     explain: (_m, ctx, log) => {
       const named = [...new Set([...log.matchAll(/\b([A-Z][A-Z0-9_]{2,})\b/g)].map((m) => m[1]!).filter((v) => v in VARIABLE_SOURCES))];
-      const problems = log
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => /required|must be|placeholder/i.test(l));
+      const problems = [
+        ...new Set(
+          log
+            .split('\n')
+            .map((l) => l.trim())
+            .filter((l) => /required|must be|placeholder/i.test(l)),
+        ),
+      ];
       return {
         meaning: `the app refused to start because its configuration is incomplete: ${problems.join('; ') || 'see the log'}`,
         fix: named.length ? named.flatMap((v) => VARIABLE_SOURCES[v]!(ctx)) : ['Set the variables the log names (values.yaml documents each one).'],

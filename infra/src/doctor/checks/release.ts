@@ -22,7 +22,8 @@ export function checkRelease(ctx: CheckContext): Finding[] {
   }
   const status = helm.status?.info.status;
   if (!status) return [];
-  const lastGood = helm.history?.filter((h) => h.status === 'deployed' || h.status === 'superseded').at(-1);
+  // The last revision that worked, before the current one.
+  const lastGood = helm.history?.filter((h) => h.revision < helm.status!.version && (h.status === 'deployed' || h.status === 'superseded')).at(-1);
   const history = (helm.history ?? []).slice(-3).map((h) => `revision ${h.revision} ${h.status}: ${h.description}`);
   if (status === 'failed') {
     return [

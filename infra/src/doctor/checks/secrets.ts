@@ -29,7 +29,7 @@ export function checkSecrets(ctx: CheckContext): Finding[] {
   const { snapshot } = ctx;
   const have = new Map(snapshot.secrets.map((s) => [s.name, new Set(s.keys)]));
   // secret → key ('' for the whole Secret) → who needs it, and the kubelet's words
-  const missing = new Map<string, Map<string, { users: Set<string>; pods: Set<string>; kubelet: Set<string> }>>();
+  const missing = new Map<string, Map<string, { users: Set<string>; pods: Set<string>; kubelet: Set<string>; keys: Set<string> }>>();
   for (const pod of snapshot.objects.pods) {
     if (pod.status.phase === 'Succeeded') continue;
     const kubelet = (pod.status.containerStatuses ?? [])
@@ -43,7 +43,8 @@ export function checkSecrets(ctx: CheckContext): Finding[] {
       if (absent === undefined) continue;
       const bySecret = missing.get(ref.secret) ?? new Map();
       missing.set(ref.secret, bySecret);
-      const entry = bySecret.get(absent) ?? { users: new Set<string>(), pods: new Set<string>(), kubelet: new Set<string>() };
+      const entry = bySecret.get(absent) ?? { users: new Set<string>(), pods: new Set<string>(), kubelet: new Set<string>(), keys: new Set<string>() };
+      if (ref.key) entry.keys.add(ref.key);
       bySecret.set(absent, entry);
       entry.users.add(`${workloadOf(pod)} (${ref.usedAs})`);
       entry.pods.add(pod.metadata.name);
@@ -56,7 +57,7 @@ export function checkSecrets(ctx: CheckContext): Finding[] {
     const ours = secret === ctx.fullname;
     const whole = byKey.get('');
     if (whole) {
-      const neededKeys = [...byKey.keys()].filter(Boolean);
+      const neededKeys = [...whole.keys].sort();
       findings.push({
         kind: 'secret-missing',
         severity: 'critical',
