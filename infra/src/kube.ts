@@ -109,6 +109,11 @@ export class Kubectl {
     return new Kubectl(await resolveKubectlBinary(config), config);
   }
 
+  /** The same binary and settings, pinned to one context (e.g. the current one, once looked up). */
+  withContext(context: string): Kubectl {
+    return new Kubectl(this.binary, { ...this.config, context });
+  }
+
   /** The kubeconfig kubectl reads: the option, else KUBECONFIG (a list), else ~/.kube/config. */
   get kubeconfigDescription(): string {
     const env = this.config.env ?? process.env;

@@ -76,7 +76,7 @@ export function logTargets(pods: readonly Pod[]): { pod: string; container: stri
 
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   const { release, namespace } = options;
-  const kubectl = await Kubectl.create({ requestTimeout: '15s', ...options });
+  let kubectl = await Kubectl.create({ requestTimeout: '15s', ...options });
   const gaps: string[] = [];
 
   // Local reads of the kubeconfig first: they name the context and server in every message.
@@ -84,6 +84,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   let server: string | undefined;
   try {
     if (!context) context = (await kubectl.runLocal(kubectlArgs.currentContext())).stdout.trim();
+    // Every later call names the context, so all of them (and helm) talk to the same cluster.
+    kubectl = kubectl.withContext(context);
     server = (await kubectl.runLocal(kubectlArgs.server())).stdout.trim() || undefined;
   } catch (err) {
     throw cannotInspect(err, kubectl, context, server);
