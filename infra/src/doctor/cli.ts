@@ -55,7 +55,9 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     return 0;
   }
 
-  const target = { release: values.release, namespace: values.namespace, context: values.context, kubeconfig: values.kubeconfig, env: io.env };
+  // INFRA_DOCTOR_NOW pins the clock (ages of Jobs, HPAs, Ingresses) for reproducible examples.
+  const pinned = io.env['INFRA_DOCTOR_NOW'] ? new Date(io.env['INFRA_DOCTOR_NOW']) : undefined;
+  const target = { release: values.release, namespace: values.namespace, context: values.context, kubeconfig: values.kubeconfig, env: io.env, now: pinned && (() => pinned) };
   let snapshot;
   let tool: string | undefined;
   try {

@@ -11,7 +11,7 @@ import type { CheckContext } from './findings';
 const VARIABLE_SOURCES: Record<string, (ctx: CheckContext) => string[]> = {
   JWT_SECRET: (ctx) => [
     `JWT_SECRET comes from the Secret ${ctx.fullname} (key jwt-secret), or from auth.existingSecret (key auth.existingSecretKeys.jwtSecret).`,
-    `Check the key is there: kubectl get secret ${ctx.fullname} ${ctx.kubectlTarget} -o jsonpath='{.data}' | grep -o '"[^"]*":' (key names only)`,
+    `Its key names (no values): kubectl get secret ${ctx.fullname} ${ctx.kubectlTarget} -o go-template='{{range $k, $v := .data}}{{$k}} {{end}}'`,
     'Set it: --set auth.jwtSecret=$(openssl rand -hex 32), or leave it empty and the chart generates one.',
   ],
   BETTER_AUTH_SECRET: (ctx) => [
@@ -23,7 +23,7 @@ const VARIABLE_SOURCES: Record<string, (ctx: CheckContext) => string[]> = {
   ],
   DATABASE_URL: (ctx) => [
     'DATABASE_URL comes from the in-cluster PostgreSQL (postgresql.enabled=true, password in the key postgres-password) or, with postgresql.enabled=false, from externalDatabase.url / externalDatabase.existingSecret (key externalDatabase.existingSecretUrlKey).',
-    `Check: kubectl get secret ${ctx.fullname} ${ctx.kubectlTarget} -o jsonpath='{.data}' | grep -o '"[^"]*":' (key names only)`,
+    `Its key names (no values): kubectl get secret ${ctx.fullname} ${ctx.kubectlTarget} -o go-template='{{range $k, $v := .data}}{{$k}} {{end}}'`,
   ],
   BACKEND_URL: () => ['BACKEND_URL is set by the chart to the api Service; look for an override in web.extraEnvVars.'],
   OPENAI_BASE_URL: () => ['OPENAI_BASE_URL comes from llm.baseUrl: an http:// or https:// URL such as http://ollama:11434/v1.'],

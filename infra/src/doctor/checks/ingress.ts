@@ -27,7 +27,7 @@ export function checkIngresses(ctx: CheckContext): Finding[] {
               ? 'Enable the NGINX Ingress controller: minikube addons enable ingress'
               : 'Install one, e.g. helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx -n ingress-nginx --create-namespace',
             ...(existing.length ? [`Or use a class the cluster has: --set ingress.className=${classes[0]!.metadata.name}`] : []),
-            'Meanwhile the app is reachable with a port-forward (see the chart NOTES): kubectl port-forward svc/<release>-todo-chatbot-web 8080:80 ' + ctx.kubectlTarget,
+            'Meanwhile the app is reachable with a port-forward (see the chart NOTES): kubectl port-forward svc/' + ctx.fullname + '-web 8080:80 ' + ctx.kubectlTarget,
           ],
         } satisfies Finding,
       ];

@@ -41,7 +41,7 @@ export function checkJobs(ctx: CheckContext): Finding[] {
           fix: [
             ...(known?.fix ?? []),
             `Read its log: ${logsCommand}`,
-            `After fixing, upgrade again (the hook Job is recreated): helm upgrade ${ctx.snapshot.release} charts/todo-chatbot -n ${ctx.snapshot.namespace} --reuse-values`,
+            `After fixing, deploy again (the migration Job is recreated): helm upgrade ${ctx.snapshot.release} charts/todo-chatbot -n ${ctx.snapshot.namespace} --reuse-values`,
           ],
         } satisfies Finding,
       ];

@@ -1,7 +1,7 @@
 // NetworkPolicies that restrict egress without letting pods reach DNS: every host name
 // (the database's Service, the LLM API) then fails to resolve.
 import { selects, type NetworkPolicy } from '../k8s';
-import type { CheckContext, Finding } from '../findings';
+import { helmSet, type CheckContext, type Finding } from '../findings';
 
 /** Does a policy restrict egress for the pods it selects? */
 function restrictsEgress(policy: NetworkPolicy): boolean {
@@ -31,7 +31,7 @@ export function checkNetworkPolicies(ctx: CheckContext): Finding[] {
       title: `NetworkPolicies restrict egress but none allows DNS (port 53) for ${blocked.length} pod(s): they cannot resolve the database or any other host name.`,
       details: blocked.map((p) => `pod ${p.metadata.name} is limited by ${egressPolicies.filter((x) => selects(x.spec.podSelector, p.metadata.labels)).map((x) => x.metadata.name).join(', ')}`),
       fix: [
-        `The chart's ${ctx.fullname}-allow-dns policy allows port 53 (UDP and TCP) for every pod of the release; recreate it: helm upgrade ${ctx.snapshot.release} charts/todo-chatbot -n ${ctx.snapshot.namespace} --reuse-values --set networkPolicy.enabled=true`,
+        `The chart's ${ctx.fullname}-allow-dns policy allows port 53 (UDP and TCP) for every pod of the release; recreate it: ${helmSet(ctx, ['networkPolicy.enabled=true'])}`,
         `See what is there: kubectl get networkpolicy ${ctx.kubectlTarget} -o wide`,
       ],
     },
