@@ -1,7 +1,8 @@
 // Shared helpers of the chart tests: render the real chart with the real helm (libs/helm),
 // then walk the objects the way Kubernetes would (pod specs, containers, label selectors).
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { Helm, type K8sObject } from '../../../libs/helm/src';
 import { chartDir, root } from '../workspace';
 
@@ -44,6 +45,19 @@ export const CI_CASES: string[] = readdirSync(ciDir)
   .map((f) => f.replace(/-values\.yaml$/, ''));
 
 export const ciValuesFile = (caseName: string): string => path.join(ciDir, `${caseName}-values.yaml`);
+
+/** The chart's values.yaml with a CI case's file merged over it (maps merge, anything else replaces). */
+export function caseValues(caseName: string): any {
+  const load = (file: string): unknown => parse(readFileSync(file, 'utf8')) ?? {};
+  return merge(load(path.join(chartDir, 'values.yaml')), load(ciValuesFile(caseName)));
+}
+function merge(base: unknown, over: unknown): unknown {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
 
 let helmPromise: Promise<Helm> | undefined;
 const helm = (): Promise<Helm> => (helmPromise ??= Helm.create({ workspaceRoot: root }));
