@@ -261,4 +261,14 @@ describe('external database', () => {
     }
     expect(getObject(externalWithPassword[0]!.objects, 'NetworkPolicy', `${FULLNAME}-api`)).toBeDefined();
   });
+
+  test('a URL on another port than externalDatabase.egress.port fails the render instead of being silently blocked', async () => {
+    await expect(render('external-database', { set: { 'externalDatabase.url': EXTERNAL_URL } })).rejects.toThrow(
+      /EXTERNAL DATABASE: externalDatabase.url connects to port 6543, but the NetworkPolicy opens externalDatabase.egress.port 5432/,
+    );
+    await expect(render('external-database', { set: { 'externalDatabase.url': 'postgres://u:p@[2001:db8::1]:5433/todo' } })).rejects.toThrow(/port 5433/);
+    // No port in the URL means 5432; without NetworkPolicies there is nothing to disagree with.
+    await expect(render('external-database', { set: { 'externalDatabase.url': 'postgresql://u:p@db.example.com/todo?sslmode=require' } })).resolves.toBeDefined();
+    await expect(render('external-database', { set: { 'externalDatabase.url': EXTERNAL_URL, 'networkPolicy.enabled': false } })).resolves.toBeDefined();
+  });
 });
