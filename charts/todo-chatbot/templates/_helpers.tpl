@@ -308,6 +308,16 @@ lifecycle:
 {{- if and (not .Values.postgresql.enabled) (not .Values.externalDatabase.url) (not .Values.externalDatabase.existingSecret) -}}
 {{- fail "\n\nEXTERNAL DATABASE: postgresql.enabled is false, so set externalDatabase.url or externalDatabase.existingSecret." -}}
 {{- end -}}
+{{- if and (not .Values.postgresql.enabled) .Values.externalDatabase.url (not .Values.externalDatabase.existingSecret) .Values.networkPolicy.enabled -}}
+{{- /* The NetworkPolicy opens externalDatabase.egress.port: the URL must use that port (5432 when it names none). */ -}}
+{{- $hostPort := regexReplaceAll "^[A-Za-z0-9+.-]+://" .Values.externalDatabase.url "" -}}
+{{- $hostPort = regexReplaceAll "^.*@" (regexReplaceAll "[/?#].*$" $hostPort "") "" -}}
+{{- $urlPort := 5432 -}}
+{{- if regexMatch ":[0-9]+$" $hostPort -}}{{- $urlPort = regexFind "[0-9]+$" $hostPort | int -}}{{- end -}}
+{{- if ne (int $urlPort) (int .Values.externalDatabase.egress.port) -}}
+{{- fail (printf "\n\nEXTERNAL DATABASE: externalDatabase.url connects to port %d, but the NetworkPolicy opens externalDatabase.egress.port %v. Make them the same." (int $urlPort) .Values.externalDatabase.egress.port) -}}
+{{- end -}}
+{{- end -}}
 {{- range $component := list "web" "api" -}}
 {{- $autoscaling := (get $.Values $component).autoscaling -}}
 {{- if and $autoscaling.enabled (lt (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}

@@ -1,0 +1,153 @@
+// 2. Probes and ports equal what the apps really serve: ports from the Dockerfiles' EXPOSE,
+// probe paths from the api's OpenAPI document and route decorators and from web's Next.js
+// route files. The app images are FROM scratch (no shell, no `sleep`): anything the kubelet
+// execs in them must be one of the programs they ship.
+import { apiOpenApiPaths, apiRouteDecorators, dockerfile, webRouteExists, webRouteFile } from './app-source';
+import {
+  appContainer,
+  containers,
+  id,
+  KUBE_NEW,
+  KUBE_OLD,
+  podOf,
+  podSpecs,
+  renderMatrix,
+  resolvedEnv,
+  type Container,
+  type LifecycleHandler,
+  type Probe,
+  type Rendered,
+} from './render';
+
+/** Programs the api and web images hold (python and todo-api in api's, node in web's). */
+const IMAGE_PROGRAMS = ['python', 'node', 'todo-api'];
+
+let renders: Rendered[];
+beforeAll(async () => {
+  renders = await renderMatrix([KUBE_OLD, KUBE_NEW]);
+});
+
+/** The containerPort a probe's port (a number or a port name) lands on. */
+function probePort(c: Container, probe: Probe): number | undefined {
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+  if (typeof port === 'number') return port;
+  return c.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+const APPS = {
+  api: { liveness: '/healthz', readiness: '/readyz' },
+  web: { liveness: '/api/healthz', readiness: '/api/readyz' },
+} as const;
+
+describe.each(['api', 'web'] as const)('%s', (app) => {
+  const expected = APPS[app];
+
+  test(`the container port is the ${app} Dockerfile's EXPOSE, and PORT tells the app to listen there`, () => {
+    const { exposed } = dockerfile(app);
+    for (const r of renders) {
+      const c = appContainer(r.objects, app);
+      expect({ where: r.label, ports: (c.ports ?? []).map((p) => p.containerPort) }).toEqual({ where: r.label, ports: exposed });
+      expect({ where: r.label, PORT: resolvedEnv(r.objects, c).get('PORT')?.value }).toEqual({ where: r.label, PORT: String(exposed[0]) });
+    }
+  });
+
+  test(`startup, liveness (${expected.liveness}) and readiness (${expected.readiness}) probes are HTTP GETs on that port`, () => {
+    const { exposed } = dockerfile(app);
+    for (const r of renders) {
+      const c = appContainer(r.objects, app);
+      const got = {
+        where: r.label,
+        startup: [c.startupProbe?.httpGet?.path, c.startupProbe && probePort(c, c.startupProbe)],
+        liveness: [c.livenessProbe?.httpGet?.path, c.livenessProbe && probePort(c, c.livenessProbe)],
+        readiness: [c.readinessProbe?.httpGet?.path, c.readinessProbe && probePort(c, c.readinessProbe)],
+      };
+      expect(got).toEqual({
+        where: r.label,
+        startup: [expected.liveness, exposed[0]],
+        liveness: [expected.liveness, exposed[0]],
+        readiness: [expected.readiness, exposed[0]],
+      });
+    }
+  });
+});
+
+test('api probe paths are routes the api serves: in apps/api/openapi.json and declared by a route decorator in todo_api', () => {
+  const documented = apiOpenApiPaths();
+  const declared = apiRouteDecorators();
+  for (const path of [APPS.api.liveness, APPS.api.readiness]) {
+    expect(documented).toContain(path);
+    expect(declared).toContain(path);
+  }
+});
+
+test('web probe paths are served by Next.js route handlers (apps/web/src/app<path>/route.ts)', () => {
+  for (const path of [APPS.web.liveness, APPS.web.readiness]) {
+    expect({ path, file: webRouteFile(path), exists: webRouteExists(path) }).toEqual({ path, file: webRouteFile(path), exists: true });
+  }
+});
+
+test('containers from the app images exec only programs those images ship, in commands, probes and lifecycle hooks', () => {
+  const bad: string[] = [];
+  let checked = 0;
+  for (const r of renders) {
+    const images = new Set([appContainer(r.objects, 'api').image, appContainer(r.objects, 'web').image]);
+    for (const pod of podSpecs(r.objects)) {
+      for (const c of containers(pod).filter((x) => images.has(x.image))) {
+        const where = `${r.label} ${id(pod.owner)} ${c.name}`;
+        const execs: [string, string[] | undefined][] = [['command', c.command]];
+        for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) if (c[p]?.exec) execs.push([p, c[p]?.exec?.command]);
+        for (const h of ['preStop', 'postStart'] as const) {
+          const handler: LifecycleHandler | undefined = c.lifecycle?.[h];
+          if (handler?.exec) execs.push([h, handler.exec.command]);
+        }
+        for (const [what, command] of execs) {
+          checked++;
+          // No command at all would run the image's CMD, which is one of these too.
+          if (command && !IMAGE_PROGRAMS.includes(command[0] ?? '')) bad.push(`${where} ${what}: ${JSON.stringify(command)}`);
+        }
+      }
+    }
+  }
+  expect(bad).toEqual([]);
+  expect(checked).toBeGreaterThan(0);
+});
+
+test('web and api Deployments use no exec probe or exec lifecycle hook at all', () => {
+  for (const r of renders) {
+    for (const app of ['api', 'web'] as const) {
+      const c = appContainer(r.objects, app);
+      const execs = [c.startupProbe, c.livenessProbe, c.readinessProbe, c.lifecycle?.preStop, c.lifecycle?.postStart].filter((h) => h?.exec);
+      expect({ where: `${r.label} ${app}`, execs }).toEqual({ where: `${r.label} ${app}`, execs: [] });
+    }
+  }
+});
+
+describe('preStop pause', () => {
+  test('Kubernetes >= 1.30: the kubelet sleep action, shorter than the grace period', () => {
+    for (const r of renders.filter((x) => x.kubeVersion === KUBE_NEW)) {
+      for (const app of ['api', 'web'] as const) {
+        const pod = podOf(r.objects, 'Deployment', app);
+        const c = appContainer(r.objects, app);
+        const seconds = c.lifecycle?.preStop?.sleep?.seconds;
+        expect({ where: `${r.label} ${app}`, preStop: c.lifecycle?.preStop }).toEqual({ where: `${r.label} ${app}`, preStop: { sleep: { seconds: expect.any(Number) } } });
+        expect(seconds!).toBeGreaterThan(0);
+        expect(seconds!).toBeLessThan(pod.spec.terminationGracePeriodSeconds as number);
+      }
+    }
+  });
+
+  test('Kubernetes 1.29: no preStop hook (no sleep action there, and no sleep program in the images)', () => {
+    for (const r of renders.filter((x) => x.kubeVersion === KUBE_OLD)) {
+      for (const app of ['api', 'web'] as const) {
+        expect({ where: `${r.label} ${app}`, lifecycle: appContainer(r.objects, app).lifecycle }).toEqual({ where: `${r.label} ${app}`, lifecycle: undefined });
+      }
+    }
+  });
+});
+
+test('PostgreSQL has startup, liveness and readiness probes (pg_isready in its own image, which has a shell)', () => {
+  for (const r of renders.filter((x) => x.objects.some((o) => o.kind === 'StatefulSet'))) {
+    const c = podOf(r.objects, 'StatefulSet', 'postgresql').spec.containers[0]!;
+    for (const p of [c.startupProbe, c.livenessProbe, c.readinessProbe]) expect(p?.exec?.command?.join(' ')).toMatch(/pg_isready/);
+  }
+});
