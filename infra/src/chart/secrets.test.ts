@@ -25,7 +25,7 @@ const GIVEN = {
   'auth.jwtSecret': 'given-jwt-secret-0123456789abcdef0123456789',
   'auth.betterAuthSecret': 'given-better-auth-secret-0123456789abcdef01',
   'postgresql.auth.password': 'givenPostgresPassword0123',
-  'llm.apiKey': 'sk-given-openai-key-0123456789',
+  'llm.apiKey': 'given-' + 'llm-key-0123456789abcdef',
 };
 const EXTERNAL_URL = 'postgresql://todo:ext3rnalPassw0rd@db.example.com:6543/todo?sslmode=require';
 
