@@ -64,10 +64,14 @@ const cacheBefore = execFileSync('docker', ['system', 'df', '--format', '{{.Type
   ?.split('\t')[1];
 const first = step('build both', null, build);
 step('no change', [], build);
-step('one API source file changed', ['api'], () =>
-  withChange('apps/api/todo_api/__init__.py', '# change-only rebuild probe\n', build),
+// A change never made before (a nonce), so its image cannot already be in the engine from an
+// earlier run; the probe image is removed again afterwards.
+const nonce = `${Date.now()}-${process.pid}`;
+const changed = step('one API source file changed', ['api'], () =>
+  withChange('apps/api/todo_api/__init__.py', `# change-only rebuild probe ${nonce}\n`, build),
 );
-step('a README changed', [], () => withChange('apps/api/README.md', '\nchange-only rebuild probe\n', build));
+if (changed.reports.api.ref !== first.reports.api.ref) execFileSync('docker', ['image', 'rm', changed.reports.api.ref], { stdio: 'ignore' });
+step('a README changed', [], () => withChange('apps/api/README.md', `\nchange-only rebuild probe ${nonce}\n`, build));
 execFileSync('docker', ['image', 'rm', first.reports.api.ref], { stdio: 'ignore' });
 step('api image removed from the engine', ['api'], build);
 
