@@ -7,13 +7,14 @@
 //      HEALTHCHECK and for the chart's readiness path;
 //   2. checks of how they run: numeric non-root user, read-only root, no shell, nothing
 //      secret in the images' environment, the api port published nowhere;
-//   3. apps/web-e2e's Playwright suite against the web container;
+//   3. apps/web-e2e's Playwright suite against the web container, then the chart's own
+//      `helm test` pods (health, readiness along web's path, a task round trip);
 //   4. SIGTERM: each app stops by itself, well before Docker's kill;
 //   5. every container, volume and network removed, also on failure.
 // Reports: reports/infra/e2e-containers (JUnit from Playwright, summary.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { docker, dockerResult, execFile, logs, newStackId, removeStack, root, stackNames, startStack, stopGracefully } from './stack.mjs';
+import { docker, dockerResult, execFile, logs, newStackId, removeStack, root, runChartTest, stackNames, startStack, stopGracefully } from './stack.mjs';
 
 const reports = path.join(root, 'reports/infra/e2e-containers');
 mkdirSync(reports, { recursive: true });
@@ -83,6 +84,14 @@ try {
   Object.assign(summary.timings, stack.timings);
   checkHowTheyRun(stack);
   summary.timings['browser suite'] = runBrowserSuite(stack);
+  // The chart's own `helm test` pods, run against these containers as helm would.
+  for (const name of Object.keys(stack.chart.tests)) {
+    const started = performance.now();
+    const result = runChartTest(stack, name);
+    summary.timings[`helm test ${name.replace(/^.*-test-/, '')}`] = performance.now() - started;
+    console.log(`--- ${name}\n${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`);
+    check(`the chart's test ${name} passes against the containers`, result.status === 0, `exit ${result.status}`);
+  }
   const stopped = stopGracefully(stack);
   for (const [app, { exitCode, ms }] of Object.entries(stopped)) {
     summary.timings[`${app} stop`] = ms;

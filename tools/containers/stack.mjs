@@ -19,7 +19,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  *   port?: number, liveness?: string, readiness?: string, user: string, readOnlyRootFilesystem: boolean,
  *   writable: string[], capDrop: string[], noNewPrivileges: boolean }} ContainerSpec
  * @typedef {{ release: string, services: { api: string, web: string, postgresql: string },
- *   api: ContainerSpec, web: ContainerSpec, migrations: ContainerSpec[],
+ *   api: ContainerSpec, web: ContainerSpec, migrations: ContainerSpec[], tests: Record<string, ContainerSpec>,
  *   postgresql: { env: Record<string, string>, port: number } }} ChartContainers
  */
 
@@ -157,24 +157,43 @@ export function stackNames(id) {
 }
 
 /**
+ * The image built here that a chart container runs (by repository).
+ * @param {ContainerSpec} spec
+ */
+function imageFor(spec) {
+  /** @type {Record<string, string>} */
+  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
+  const ref = refs[spec.repository];
+  if (!ref) throw new Error(`the chart runs ${spec.repository}, which is neither image built here`);
+  return ref;
+}
+
+/**
+ * Runs one of the chart's `helm test` pods against the stack, as `helm test` would, and
+ * returns how it ended with its output.
+ * @param {any} stack
+ * @param {string} name
+ */
+export function runChartTest(stack, name) {
+  const spec = stack.chart.tests[name];
+  return dockerResult([
+    'run', '--rm', '--network', stack.names.network, ...hardening(spec), ...(spec.workingDir ? ['--workdir', spec.workingDir] : []),
+    ...envFlags(spec.env), imageFor(spec), ...spec.command,
+  ], 120_000);
+}
+
+/**
  * Starts the stack and resolves when api and web are healthy and ready. `extraWebEnv` adds
  * test-only settings. Returns what the tests and the clean-up need.
  */
 export async function startStack({ id, extraWebEnv = {}, publishPostgres = false }) {
-  /** @type {Record<string, string>} */
-  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
   const names = stackNames(id);
   const secrets = { jwt: randomBytes(32).toString('base64url'), auth: randomBytes(32).toString('base64url'), postgres: randomBytes(24).toString('hex') };
   const [webPort, apiPort] = [await freePort(), await freePort()];
   const webUrl = `http://127.0.0.1:${webPort}`;
   const chart = chartContainers({ webOrigin: webUrl, secrets });
-  const image = (/** @type {ContainerSpec} */ spec) => {
-    const ref = refs[spec.repository];
-    if (!ref) throw new Error(`the chart runs ${spec.repository}, which is neither image built here`);
-    return ref;
-  };
   /** @type {any} */
-  const stack = { id, names, chart, images: { api: image(chart.api), web: image(chart.web) }, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
+  const stack = { id, names, chart, images: { api: imageFor(chart.api), web: imageFor(chart.web) }, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
 
   docker(['network', 'create', '--label', 'todo-e2e', names.network]);
 
@@ -194,7 +213,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
     const started = performance.now();
     docker([
       'run', '--rm', '--network', names.network, ...hardening(spec), ...(spec.workingDir ? ['--workdir', spec.workingDir] : []),
-      ...envFlags(spec.env), image(spec), ...spec.command,
+      ...envFlags(spec.env), imageFor(spec), ...spec.command,
     ], 180_000);
     stack.timings[`job: ${spec.command.slice(0, 2).join(' ')}`] = performance.now() - started;
   }

@@ -41,12 +41,15 @@ export interface ChartContainers {
   web: ContainerSpec;
   /** the migration Job's containers, in the order Kubernetes runs them */
   migrations: ContainerSpec[];
+  /** the `helm test` pods' containers, by pod name */
+  tests: Record<string, ContainerSpec>;
   postgresql: { env: Record<string, string>; port: number };
 }
 
 type Obj = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string>; spec?: any };
 
 const RELEASE = 'todo';
+const WEB_CONTAINER_PORT = 3000;
 
 export async function chartContainers(input: SpecInput): Promise<ChartContainers> {
   const helm = await Helm.create({ workspaceRoot: root });
@@ -58,6 +61,9 @@ export async function chartContainers(input: SpecInput): Promise<ChartContainers
       'auth.betterAuthSecret': input.secrets.auth,
       'postgresql.auth.password': input.secrets.postgres,
       'web.publicUrl': input.webOrigin,
+      // Docker has no Services: the web Service listens on the container's port, so every
+      // URL the chart builds from it (the test pods' WEB_URL) reaches the container itself.
+      'web.service.port': WEB_CONTAINER_PORT,
     },
   })) as Obj[];
   return containersOf(objects);
@@ -125,6 +131,9 @@ export function containersOf(objects: Obj[]): ChartContainers {
   const jobPod = podOf(job);
   const postgres = find(objects, 'StatefulSet', 'postgresql');
   const pgContainer = podOf(postgres).containers[0];
+  const web = main(find(objects, 'Deployment', 'web'));
+  if (web.port !== undefined && web.port !== WEB_CONTAINER_PORT) throw new Error(`the chart's web container listens on ${web.port}, not ${WEB_CONTAINER_PORT}`);
+  const testPods = objects.filter((o) => o.kind === 'Pod' && o.metadata.annotations?.['helm.sh/hook'] === 'test');
   return {
     release: RELEASE,
     services: {
@@ -133,8 +142,9 @@ export function containersOf(objects: Obj[]): ChartContainers {
       postgresql: objects.find((o) => o.kind === 'Service' && component(o) === 'postgresql' && !o.metadata.name.endsWith('-headless'))!.metadata.name,
     },
     api: main(find(objects, 'Deployment', 'api')),
-    web: main(find(objects, 'Deployment', 'web')),
+    web,
     migrations: [...(jobPod.initContainers ?? []), ...jobPod.containers].map((c: any) => spec(jobPod, c)),
+    tests: Object.fromEntries(testPods.map((pod) => [pod.metadata.name, spec(pod.spec, pod.spec.containers[0])])),
     postgresql: { env: spec(podOf(postgres), pgContainer).env, port: pgContainer.ports?.[0]?.containerPort ?? 5432 },
   };
 }
