@@ -60,6 +60,32 @@ def test_readiness_requires_migrations(fresh_settings: Settings) -> None:
         assert client.get("/readyz").status_code == 200
 
 
+def test_readiness_waits_for_a_database_behind_and_accepts_one_ahead(
+    fresh_settings: Settings,
+) -> None:
+    """Behind this build (an older revision it ships): not ready. Ahead (a revision from a
+    newer build, as while an upgrade's migration Job has run, or after a code rollback):
+    ready, so the serving pods are not taken out of the Service."""
+    config = alembic_config(fresh_settings)
+    upgrade_to_head(fresh_settings)
+    command.downgrade(config, "-1")
+    with TestClient(create_app(fresh_settings)) as client:
+        behind = client.get("/readyz")
+        assert behind.status_code == 503
+        assert behind.json()["reason"].endswith(f"expected {head_revision()}")
+
+        upgrade_to_head(fresh_settings)
+        engine = create_sync_engine(fresh_settings)
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = '9999_from_a_newer_build'")
+            )
+        engine.dispose()
+        ahead = client.get("/readyz")
+        assert ahead.status_code == 200
+        assert ahead.json()["migration"] == "9999_from_a_newer_build"
+
+
 def test_development_start_migrates_automatically(fresh_settings: Settings) -> None:
     settings = fresh_settings.model_copy(update={"auto_migrate": True})
     with TestClient(create_app(settings)) as client:

@@ -1,5 +1,5 @@
 """Alembic, driven from code: `todo-api migrate`, auto-migration in development, and the
-readiness check's notion of "migrated" all use these two functions."""
+readiness check's notion of "migrated" all use these functions."""
 
 from __future__ import annotations
 
@@ -31,3 +31,11 @@ def upgrade_to_head(settings: Settings) -> None:
 def head_revision() -> str | None:
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     return script.get_current_head()
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision this build ships. A database at a revision outside this set was
+    migrated by a newer build (an upgrade in progress, or a rollback of the code)."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return frozenset(revision.revision for revision in script.walk_revisions())
