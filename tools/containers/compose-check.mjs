@@ -2,8 +2,9 @@
 // Proves compose.yaml works with a Compose implementation from Debian's packages
 // (docker-compose 1.29; `COMPOSE=docker compose` uses Compose v2 instead):
 //   1. a missing secret stops Compose with a message naming the variable;
-//   2. `up` on the images the docker-build targets tagged `:dev` brings PostgreSQL, both
-//      migrations, api and web up healthy, in dependency order;
+//   2. `up`, with the `:dev` images removed first, builds them (BuildKit, as the Dockerfiles
+//      need) and brings PostgreSQL, both migrations, api and web up healthy, in dependency
+//      order;
 //   3. sign-up and a task through the published web port; the api port is not published;
 //   4. `down -v` removes everything.
 // Secrets are generated for the run and passed in a temporary env file, as a user's `.env`.
@@ -14,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { docker, freePort, httpOk, root } from './stack.mjs';
+import { docker, dockerResult, freePort, httpOk, root } from './stack.mjs';
 
 const [composeBin = 'docker-compose', ...composeBase] = (process.env.COMPOSE || 'docker-compose').split(' ');
 const project = `todo-compose-${randomBytes(3).toString('hex')}`;
@@ -27,7 +28,14 @@ function compose(args, { env = envFile, allowFailure = false, timeoutMs = 300_00
     encoding: 'utf8',
     timeout: timeoutMs,
     // Only what Compose needs: a variable in this process's environment would override .env.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+      // docker-compose 1.29 builds with BuildKit only when asked (v2 always does).
+      COMPOSE_DOCKER_CLI_BUILD: '1',
+      DOCKER_BUILDKIT: '1',
+    },
   });
   if (result.error) throw new Error(`${composeBin} could not run (${result.error.message}); on Debian: apt-get install docker-compose`);
   if (result.status !== 0 && !allowFailure) throw new Error(`compose ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
@@ -51,6 +59,8 @@ const settings = {
   BETTER_AUTH_SECRET: authSecret,
   POSTGRES_PASSWORD: postgresPassword,
   TODO_WEB_PORT: String(port),
+  ...(process.env.TODO_PYTHON_IMAGE ? { TODO_PYTHON_IMAGE: process.env.TODO_PYTHON_IMAGE } : {}),
+  ...(process.env.TODO_NODE_IMAGE ? { TODO_NODE_IMAGE: process.env.TODO_NODE_IMAGE } : {}),
   BETTER_AUTH_URL: publicOrigin,
   ...(process.env.TODO_POSTGRES_IMAGE ? { TODO_POSTGRES_IMAGE: process.env.TODO_POSTGRES_IMAGE } : {}),
 };
@@ -68,9 +78,13 @@ try {
   check('a missing JWT_SECRET stops Compose, naming it', refused.status !== 0 && /JWT_SECRET/.test(refused.stderr), refused.stderr.trim().split('\n').at(-1));
   compose(['config', '--quiet']);
 
-  // 2. Up, in dependency order, on the images docker-build tagged :dev.
+  // 2. Up from nothing: without the :dev images Compose must build them, not pull them.
+  for (const image of ['todo-api:dev', 'todo-web:dev']) dockerResult(['image', 'rm', image]);
   const started = performance.now();
-  compose(['up', '-d', '--no-build']);
+  compose(['up', '-d'], { timeoutMs: 900_000 });
+  for (const image of ['todo-api:dev', 'todo-web:dev']) {
+    check(`${image} was built by Compose`, dockerResult(['image', 'inspect', image]).status === 0);
+  }
   const origin = `http://127.0.0.1:${port}`;
   const deadline = performance.now() + 180_000;
   const healthy = (states, service) => new RegExp(`${service}[-_]1\\s.*\\(healthy\\)`).test(states);

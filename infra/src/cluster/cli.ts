@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { resolveHelmBinary } from '../../../libs/helm/src';
+import { resolveKubectlBinary } from '../kube';
 import { root } from '../workspace';
 import { type ClusterOptions, type Step, destroy, logs, minikubeUp, rollback, status } from './commands';
 
@@ -47,9 +48,14 @@ export function stepsFor(argv: string[]): Step[] {
 
 async function main(): Promise<void> {
   const steps = stepsFor(process.argv.slice(2));
-  const helm = steps.some((s) => s.command[0] === 'helm') ? (await resolveHelmBinary({ workspaceRoot: root })).path : 'helm';
+  // helm and kubectl from their settings, PATH or the workspace pins; minikube from PATH.
+  const uses = (tool: string) => steps.some((s) => s.command[0] === tool);
+  const binaries: Record<string, string> = {
+    helm: uses('helm') ? (await resolveHelmBinary({ workspaceRoot: root })).path : 'helm',
+    kubectl: uses('kubectl') ? (await resolveKubectlBinary({ workspaceRoot: root })).path : 'kubectl',
+  };
   for (const { command, why } of steps) {
-    const [program, ...args] = command[0] === 'helm' ? [helm, ...command.slice(1)] : command;
+    const [program, ...args] = [binaries[command[0]!] ?? command[0], ...command.slice(1)];
     console.log(`\n# ${why}\n$ ${command.join(' ')}`);
     const result = spawnSync(program!, args, { stdio: 'inherit' });
     if (result.error) throw new Error(`${command[0]} could not run (${result.error.message}): install it (docs/deploy-minikube.md) or put it on PATH`);

@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseManifests } from '../../../libs/helm/src';
-import { root } from '../workspace';
-import { checkRenderedImages, deploy, infraValues } from './deploy';
+import { Helm, parseManifests } from '../../../libs/helm/src';
+import { chartDir, root } from '../workspace';
+import { checkRenderedImages, deploy, infraValues, nodePortOrigins } from './deploy';
 import { parseDeployArgs } from './cli';
 
 function scratchWorkspace(apiTag: string, webTag: string): string {
@@ -45,4 +45,28 @@ spec: { template: { spec: { containers: [{ name: api, image: "todo-api:nx-OLD" }
     'Deployment/x-api runs todo-api:nx-OLD, not the tag just built (nx-NEW)',
     'no workload runs todo-web',
   ]);
+});
+
+test('the Minikube NodePort origin is added to the trusted origins of the values files, never replacing them', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-origins-'));
+  const first = path.join(dir, 'a.yaml');
+  const second = path.join(dir, 'b.yaml');
+  writeFileSync(first, 'web:\n  trustedOrigins: [http://old.example]\n  service: { nodePort: 30999 }\n');
+  writeFileSync(second, 'web:\n  trustedOrigins: [http://localhost:8080]\n');
+  expect(nodePortOrigins([first, second], '192.168.49.2')).toEqual(['http://localhost:8080', 'http://192.168.49.2:30999']);
+  expect(nodePortOrigins([path.join(root, 'infra/values/minikube.yaml')], '10.0.0.5')).toEqual(['http://10.0.0.5:30080']);
+  expect(nodePortOrigins([path.join(root, 'infra/values/minikube.yaml'), path.join(root, 'infra/values/ingress.yaml')], '10.0.0.5')).toEqual([
+    'http://localhost:8080',
+    'http://10.0.0.5:30080',
+  ]);
+});
+
+test('with infra/values/ingress.yaml the public origin is the Ingress host, and the port-forward stays trusted', async () => {
+  const helm = await Helm.create({ workspaceRoot: root });
+  const values = ['minikube', 'ingress'].map((name) => path.join(root, 'infra/values', `${name}.yaml`));
+  const objects = await helm.template(chartDir, { release: 'todo', namespace: 'todo', values, setJson: { 'web.trustedOrigins': nodePortOrigins(values, '10.0.0.5') } });
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'todo-todo-chatbot-web') as { data: Record<string, string> } | undefined;
+  expect(config?.data.BETTER_AUTH_URL).toBe('http://todo.local');
+  expect(config?.data.AUTH_TRUSTED_ORIGINS?.split(',')).toEqual(['http://localhost:8080', 'http://10.0.0.5:30080']);
+  expect(objects.some((o) => o.kind === 'Ingress')).toBe(true);
 });

@@ -10,9 +10,11 @@
 // `--dry-run` does 1 and renders the release (`helm install --dry-run=client`) without a
 // cluster, checking that every pod runs the images just built.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { describeHelmBinary, Helm, type K8sObject } from '../../../libs/helm/src';
+import { resolveKubectlBinary } from '../kube';
 import { chartDir, root } from '../workspace';
 import {
   type DeployOptions,
@@ -101,15 +103,18 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
   }
   if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
 
-  // On Minikube, `minikube service … --url` opens web at the node's address: trust it too.
+  // On Minikube (Linux), `minikube service … --url` opens web at the node's address: trust
+  // that origin too, besides the ones the values files give.
   const setJson: Record<string, unknown> = {};
   if (options.load === 'minikube') {
     const ip = run(['minikube', ...(options.cluster ? ['--profile', options.cluster] : []), 'ip'], log).trim();
-    setJson['web.trustedOrigins'] = [`http://${ip}:30080`];
+    setJson['web.trustedOrigins'] = nodePortOrigins(plan.values, ip);
   }
 
   // 3. The release; 5. which Deployments rolled out.
-  const before = deploymentGenerations(options, log);
+  // kubectl from KUBECTL_BIN, PATH or the workspace pin (only to report what rolled).
+  const kubectl = (await resolveKubectlBinary({ workspaceRoot: root })).path;
+  const before = deploymentGenerations(kubectl, options, log);
   await helm.upgradeInstall(options.release, chartDir, {
     createNamespace: true,
     values: plan.values,
@@ -121,7 +126,7 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
     timeout: options.timeout,
     onProgress: (line) => log(`  helm: ${line}`),
   });
-  const after = deploymentGenerations(options, log);
+  const after = deploymentGenerations(kubectl, options, log);
   const rolled = Object.keys(after).filter((name) => before[name] !== after[name]);
   log(rolled.length ? `rolled out: ${rolled.join(', ')}` : 'no Deployment changed: no pod was restarted');
 
@@ -130,13 +135,30 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
   return plan;
 }
 
+/**
+ * `web.trustedOrigins` from the values files (the last file that sets it wins, as in Helm),
+ * plus the NodePort origin on the Minikube node (`web.service.nodePort`, default 30080).
+ */
+export function nodePortOrigins(valuesFiles: string[], nodeIp: string): string[] {
+  let origins: string[] = [];
+  let nodePort = 30080;
+  for (const file of valuesFiles) {
+    const web = (parse(readFileSync(file, 'utf8')) as { web?: { trustedOrigins?: string[]; service?: { nodePort?: number } } } | null)?.web;
+    if (web?.trustedOrigins) origins = web.trustedOrigins;
+    if (web?.service?.nodePort) nodePort = web.service.nodePort;
+  }
+  const nodePortOrigin = `http://${nodeIp}:${nodePort}`;
+  return origins.includes(nodePortOrigin) ? origins : [...origins, nodePortOrigin];
+}
+
 /** metadata.generation of each Deployment of the release (empty before the first install). */
-function deploymentGenerations(options: DeployOptions, log: Log): Record<string, number> {
-  const args = ['kubectl', ...(options.kubeContext ? ['--context', options.kubeContext] : []), '-n', options.namespace,
+function deploymentGenerations(kubectl: string, options: DeployOptions, log: Log): Record<string, number> {
+  const args = [...(options.kubeContext ? ['--context', options.kubeContext] : []), '-n', options.namespace,
     'get', 'deployments', '-l', `app.kubernetes.io/instance=${options.release}`, '-o', 'json'];
-  const result = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  const result = spawnSync(kubectl, args, { encoding: 'utf8' });
   if (result.status !== 0) {
-    log(`(could not list Deployments: ${result.stderr.trim().split('\n').at(-1)})`);
+    const why = result.error?.message ?? (result.stderr ?? '').trim().split('\n').at(-1);
+    log(`(could not list Deployments, so which ones rolled is not reported: ${why})`);
     return {};
   }
   const items = (JSON.parse(result.stdout) as { items: { metadata: { name: string; generation: number } }[] }).items;
