@@ -44,6 +44,9 @@ function checkHowTheyRun(stack) {
     check(`${app} cannot write to its code`, written.status !== 0 && /read-only/i.test(written.stderr), written.stderr.split('\n').find((line) => /read-only/i.test(line)) ?? written.stderr);
     const shell = dockerResult(['exec', name, 'sh', '-c', 'true']);
     check(`${app} image has no shell`, shell.status !== 0, `exit ${shell.status}`);
+    const labels = JSON.parse(inspect('{{json .Config.Labels}}', image));
+    const label = (/** @type {string} */ name) => labels[`org.opencontainers.image.${name}`];
+    check(`${app} image labels its revision and version`, Boolean(label('revision') && label('version')), `${label('revision')?.slice(0, 12)} ${label('version')}`);
     const env = JSON.parse(inspect('{{json .Config.Env}}', image));
     const secretish = env.filter((entry) => /SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL/i.test(entry.split('=')[0]));
     check(`${app} image environment holds no secret`, secretish.length === 0, secretish.join(', '));

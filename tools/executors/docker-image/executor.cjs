@@ -18,6 +18,24 @@ function taskHash(context) {
   return task?.hash ?? process.env.NX_TASK_HASH;
 }
 
+/** A git command's trimmed output, or null outside a git checkout or on failure. */
+function gitOutput(cwd, args) {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** `https://host/owner/repo` for an https or scp-style (`git@host:owner/repo.git`) remote;
+ * null for anything else (a local path), which must not end up in a public label. */
+function publicRepositoryUrl(remote) {
+  const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?$/.exec(remote);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  const https = /^https:\/\/(?:[^@/]+@)?([^/]+\/.+?)(?:\.git)?$/.exec(remote);
+  return https ? `https://${https[1]}` : null;
+}
+
 /** The image's id and size when the engine has `ref`, else null. */
 function inspect(ref) {
   try {
@@ -51,13 +69,14 @@ module.exports = async function dockerImage(options, context) {
     for (const [arg, variable] of Object.entries(options.baseImages ?? {})) {
       if (process.env[variable]) buildArgs.push(`${arg}=${process.env[variable]}`);
     }
-    // OCI labels: which commit the image was built from (the tag already says which inputs).
-    try {
-      const revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: context.root, encoding: 'utf8' }).trim();
-      buildArgs.push(`OCI_REVISION=${revision}`, `OCI_CREATED=${new Date().toISOString()}`);
-    } catch {
-      // not a git checkout: the labels keep their defaults
-    }
+    // OCI labels: which commit and version the image was built from, and where its source
+    // lives (the tag already says which inputs).
+    buildArgs.push(`OCI_VERSION=${require(path.join(context.root, 'package.json')).version}`);
+    const source = gitOutput(context.root, ['remote', 'get-url', 'origin']);
+    const sourceUrl = source && publicRepositoryUrl(source);
+    if (sourceUrl) buildArgs.push(`OCI_SOURCE=${sourceUrl}`);
+    const revision = gitOutput(context.root, ['rev-parse', 'HEAD']);
+    if (revision) buildArgs.push(`OCI_REVISION=${revision}`, `OCI_CREATED=${new Date().toISOString()}`);
     console.log(`docker-build: building ${ref}${buildArgs.length ? ` with ${buildArgs.join(' ')}` : ''}`);
     const { run: nxContainer } = require('@nx-tools/nx-container');
     const started = performance.now();
