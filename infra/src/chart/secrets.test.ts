@@ -156,6 +156,11 @@ describe('checksum annotations roll the pods', () => {
       expect(sum(newJwt, app, 'checksum/secret')).not.toBe(sum(base, app, 'checksum/secret'));
       expect(sum(base, app, 'checksum/secret')).toBe(sum(await render('default', { set: pin }), app, 'checksum/secret'));
     }
+    // PostgreSQL restarts for its own password only, not for an app secret.
+    const pgSum = (r: Rendered) => podOf(r.objects, 'StatefulSet', 'postgresql').metadata.annotations?.['checksum/secret'];
+    expect(pgSum(newJwt)).toBe(pgSum(base));
+    const newPassword = await render('default', { set: { ...pin, 'postgresql.auth.password': 'another0password0123456789' } });
+    expect(pgSum(newPassword)).not.toBe(pgSum(base));
   });
 });
 
