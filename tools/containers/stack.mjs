@@ -20,7 +20,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  *   writable: string[], capDrop: string[], noNewPrivileges: boolean }} ContainerSpec
  * @typedef {{ release: string, services: { api: string, web: string, postgresql: string },
  *   api: ContainerSpec, web: ContainerSpec, migrations: ContainerSpec[], tests: Record<string, ContainerSpec>,
- *   postgresql: { env: Record<string, string>, port: number } }} ChartContainers
+ *   postgresql: ContainerSpec & { dataDir?: string } }} ChartContainers
  */
 
 /**
@@ -29,10 +29,12 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * @param {ContainerSpec} spec
  */
 export function hardening(spec) {
+  // emptyDir volumes are writable by the pod's user (fsGroup): tmpfs owned by that user.
+  const [uid, gid] = spec.user.split(':');
   return [
     '--user', spec.user,
     ...(spec.readOnlyRootFilesystem ? ['--read-only'] : []),
-    ...spec.writable.flatMap((dir) => ['--tmpfs', `${dir}:rw,nosuid,nodev,size=64m`]),
+    ...spec.writable.flatMap((dir) => ['--tmpfs', `${dir}:rw,nosuid,nodev,size=64m,uid=${uid},gid=${gid}`]),
     ...spec.capDrop.flatMap((cap) => ['--cap-drop', cap]),
     ...(spec.noNewPrivileges ? ['--security-opt', 'no-new-privileges:true'] : []),
   ];
@@ -153,7 +155,7 @@ export const newStackId = () => randomBytes(3).toString('hex');
 /** The names of everything a stack creates: a network and three containers. */
 export function stackNames(id) {
   const prefix = `todo-e2e-${id}`;
-  return { id, network: prefix, postgres: `${prefix}-postgres`, api: `${prefix}-api`, web: `${prefix}-web` };
+  return { id, network: prefix, volume: `${prefix}-pgdata`, postgres: `${prefix}-postgres`, api: `${prefix}-api`, web: `${prefix}-web` };
 }
 
 /**
@@ -197,13 +199,20 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
 
   docker(['network', 'create', '--label', 'todo-e2e', names.network]);
 
-  // PostgreSQL under its Service name, on loopback only when a test inspects the database.
+  // PostgreSQL under its Service name, hardened as the chart runs it, its data on a volume
+  // (the PVC) that a root helper first gives to its user (what fsGroup does in a pod). On
+  // loopback only when a test inspects the database.
   const pg = chart.postgresql;
+  const [pgUid, pgGid] = pg.user.split(':');
+  const dataDir = pg.dataDir ?? '/var/lib/postgresql/data';
+  docker(['volume', 'create', '--label', 'todo-e2e', names.volume]);
+  docker(['run', '--rm', '--user', '0', '-v', `${names.volume}:/data`, '--entrypoint', 'chown', postgresImage(), `${pgUid}:${pgGid}`, '/data']);
   const pgPort = publishPostgres ? await freePort() : undefined;
+  const pgContainerPort = pg.port ?? 5432;
   docker([
     'run', '-d', '--name', names.postgres, '--network', names.network, '--network-alias', chart.services.postgresql,
-    ...(pgPort ? ['-p', `127.0.0.1:${pgPort}:${pg.port}`] : []),
-    ...envFlags(pg.env), postgresImage(),
+    ...(pgPort ? ['-p', `127.0.0.1:${pgPort}:${pgContainerPort}`] : []),
+    ...hardening(pg), '-v', `${names.volume}:${dataDir}`, ...envFlags(pg.env), postgresImage(),
   ]);
   if (pgPort) stack.databaseUrl = `postgresql://${pg.env.POSTGRES_USER}:${secrets.postgres}@127.0.0.1:${pgPort}/${pg.env.POSTGRES_DB}`;
   await waitExec(names.postgres, ['pg_isready', '-h', '127.0.0.1', '-U', pg.env.POSTGRES_USER ?? '', '-d', pg.env.POSTGRES_DB ?? ''], 90_000);
@@ -305,6 +314,7 @@ export function stopGracefully(stack) {
 export function removeStack(names) {
   for (const name of [names.web, names.api, names.postgres]) dockerResult(['rm', '-f', '-v', name]);
   dockerResult(['network', 'rm', names.network]);
+  dockerResult(['volume', 'rm', names.volume]);
 }
 
 export function execFile(command, args, options = {}) {

@@ -43,7 +43,8 @@ export interface ChartContainers {
   migrations: ContainerSpec[];
   /** the `helm test` pods' containers, by pod name */
   tests: Record<string, ContainerSpec>;
-  postgresql: { env: Record<string, string>; port: number };
+  /** PostgreSQL's container; dataDir is where its PersistentVolumeClaim is mounted */
+  postgresql: ContainerSpec & { dataDir?: string };
 }
 
 type Obj = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string>; spec?: any };
@@ -145,7 +146,12 @@ export function containersOf(objects: Obj[]): ChartContainers {
     web,
     migrations: [...(jobPod.initContainers ?? []), ...jobPod.containers].map((c: any) => spec(jobPod, c)),
     tests: Object.fromEntries(testPods.map((pod) => [pod.metadata.name, spec(pod.spec, pod.spec.containers[0])])),
-    postgresql: { env: spec(podOf(postgres), pgContainer).env, port: pgContainer.ports?.[0]?.containerPort ?? 5432 },
+    postgresql: {
+      ...spec(podOf(postgres), pgContainer),
+      dataDir: (pgContainer.volumeMounts ?? []).find((m: any) =>
+        (postgres.spec.volumeClaimTemplates ?? []).some((claim: any) => claim.metadata.name === m.name),
+      )?.mountPath,
+    },
   };
 }
 
