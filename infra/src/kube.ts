@@ -2,10 +2,11 @@
 // workspace-pinned one), runs it with argument arrays (never a shell), and turns a failure
 // into a KubectlError that names the command and quotes kubectl's own error line.
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findOnPath, findWorkspaceRoot, isExecutable } from '../../libs/helm/src/binary';
+import { shellQuote } from '../../libs/helm/src/run';
 
 const execFileAsync = promisify(execFile);
 
@@ -178,7 +179,7 @@ export async function resolveKubectlBinary(options: KubectlConfig = {}): Promise
   }
   const onPath = findOnPath('kubectl', env['PATH']);
   if (onPath) return { path: onPath, source: 'path' };
-  return { path: await unpackPinnedKubectl(options.workspaceRoot ?? findWorkspaceRoot(process.cwd()), env), source: 'pinned' };
+  return { path: await unpackPinnedKubectl(options.workspaceRoot ?? findWorkspaceRoot(process.cwd(), 'kubectl', 'KUBECTL_BIN'), env), source: 'pinned' };
 }
 
 const SOURCE_NAMES: Record<KubectlSource, string> = { env: 'KUBECTL_BIN', path: 'PATH', pinned: 'the workspace pin' };
@@ -186,33 +187,6 @@ const SOURCE_NAMES: Record<KubectlSource, string> = { env: 'KUBECTL_BIN', path: 
 /** For reports: `kubectl from PATH (/usr/bin/kubectl)`. */
 export function describeKubectlBinary(binary: KubectlBinary): string {
   return `kubectl from ${SOURCE_NAMES[binary.source]} (${binary.path})`;
-}
-
-export function findOnPath(name: string, searchPath: string | undefined): string | undefined {
-  for (const dir of (searchPath ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.resolve(dir, name);
-    if (isExecutable(file)) return file;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findWorkspaceRoot(from: string): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, PINNED_KUBECTL_SCRIPT))) return dir;
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no kubectl: not on PATH, KUBECTL_BIN unset, and no ${PINNED_KUBECTL_SCRIPT} above ${from} for the pinned one`);
-    }
-  }
 }
 
 async function unpackPinnedKubectl(workspaceRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -233,11 +207,6 @@ export function errorLine(stderr: string): string {
     .filter((l) => l && !l.startsWith('Warning:'));
   const error = lines.findLast((l) => /^(error|Error from server|Unable to connect|The connection to the server)/i.test(l));
   return error ?? lines.at(-1) ?? '(kubectl printed no error)';
-}
-
-/** POSIX shell quoting, so a command in an error or a fix can be pasted into a terminal. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function flag(name: string, value: string | undefined): string[] {

@@ -73,7 +73,8 @@ export function findOnPath(name: string, searchPath: string | undefined): string
   return undefined;
 }
 
-function isExecutable(file: string): boolean {
+/** An existing file this process may execute. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return statSync(file).isFile();
@@ -82,11 +83,12 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function findWorkspaceRoot(from: string): string {
+/** The workspace above `from`: the first folder holding the pinning script (for `tool`'s error). */
+export function findWorkspaceRoot(from: string, tool = 'helm', setting = 'HELM_BIN'): string {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, PINNED_HELM_SCRIPT))) return dir;
     if (path.dirname(dir) === dir) {
-      throw new Error(`no helm: not on PATH, HELM_BIN unset, and no ${PINNED_HELM_SCRIPT} above ${from} for the pinned one`);
+      throw new Error(`no ${tool}: not on PATH, ${setting} unset, and no ${PINNED_HELM_SCRIPT} above ${from} for the pinned one`);
     }
   }
 }
