@@ -28,7 +28,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  * root, emptyDir mounts as tmpfs, dropped capabilities, no privilege escalation.
  * @param {ContainerSpec} spec
  */
-export function hardening(spec) {
+function hardening(spec) {
   // emptyDir volumes are writable by the pod's user (fsGroup): tmpfs owned by that user.
   const [uid, gid] = spec.user.split(':');
   return [
@@ -45,7 +45,7 @@ export function hardening(spec) {
  * @param {{ webOrigin: string, secrets: { jwt: string, auth: string, postgres: string } }} input
  * @returns {ChartContainers}
  */
-export function chartContainers(input) {
+function chartContainers(input) {
   const result = spawnSync(process.execPath, ['tools/scripts/ts-transpile.cjs', 'infra/src/chart/container-spec.ts'], {
     cwd: root,
     encoding: 'utf8',
@@ -88,7 +88,7 @@ export function builtImage(image) {
 }
 
 /** PostgreSQL's image: TODO_POSTGRES_IMAGE (CI's stand-in), else the official one. */
-export const postgresImage = () => process.env.TODO_POSTGRES_IMAGE || 'postgres:15-bookworm';
+const postgresImage = () => process.env.TODO_POSTGRES_IMAGE || 'postgres:15-bookworm';
 
 /** A free TCP port on loopback. */
 export function freePort() {
@@ -106,7 +106,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the container's own HEALTHCHECK reports healthy; returns the milliseconds
  * since `since`. Fails early when the container exits, with its last log lines. */
-export async function waitHealthy(name, since, timeoutMs = 90_000) {
+async function waitHealthy(name, since, timeoutMs = 90_000) {
   const deadline = since + timeoutMs;
   while (performance.now() < deadline) {
     const [status, health] = docker(['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name]).split(' ');
@@ -118,7 +118,7 @@ export async function waitHealthy(name, since, timeoutMs = 90_000) {
 }
 
 /** Waits until `command` (run inside the container) exits 0. */
-export async function waitExec(name, command, timeoutMs = 60_000) {
+async function waitExec(name, command, timeoutMs = 60_000) {
   const deadline = performance.now() + timeoutMs;
   let last;
   while (performance.now() < deadline) {
@@ -160,11 +160,10 @@ export function stackNames(id) {
 
 /**
  * The image built here that a chart container runs (by repository).
+ * @param {Record<string, string>} refs image references by repository, from the docker-build reports
  * @param {ContainerSpec} spec
  */
-function imageFor(spec) {
-  /** @type {Record<string, string>} */
-  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
+function imageFor(refs, spec) {
   const ref = refs[spec.repository];
   if (!ref) throw new Error(`the chart runs ${spec.repository}, which is neither image built here`);
   return ref;
@@ -180,7 +179,7 @@ export function runChartTest(stack, name) {
   const spec = stack.chart.tests[name];
   return dockerResult([
     'run', '--rm', '--network', stack.names.network, ...hardening(spec), ...(spec.workingDir ? ['--workdir', spec.workingDir] : []),
-    ...envFlags(spec.env), imageFor(spec), ...spec.command,
+    ...envFlags(spec.env), imageFor(stack.refs, spec), ...spec.command,
   ], 120_000);
 }
 
@@ -195,7 +194,9 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   const webUrl = `http://127.0.0.1:${webPort}`;
   const chart = chartContainers({ webOrigin: webUrl, secrets });
   /** @type {any} */
-  const stack = { id, names, chart, images: { api: imageFor(chart.api), web: imageFor(chart.web) }, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
+  /** @type {Record<string, string>} */
+  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
+  const stack = { id, names, chart, refs, images: { api: imageFor(refs, chart.api), web: imageFor(refs, chart.web) }, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
 
   docker(['network', 'create', '--label', 'todo-e2e', names.network]);
 
@@ -222,7 +223,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
     const started = performance.now();
     docker([
       'run', '--rm', '--network', names.network, ...hardening(spec), ...(spec.workingDir ? ['--workdir', spec.workingDir] : []),
-      ...envFlags(spec.env), imageFor(spec), ...spec.command,
+      ...envFlags(spec.env), imageFor(refs, spec), ...spec.command,
     ], 180_000);
     stack.timings[`job: ${spec.command.slice(0, 2).join(' ')}`] = performance.now() - started;
   }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { Helm, type K8sObject } from '../../../libs/helm/src';
+import { labelsMatch, type LabelSelector } from '../labels';
 import { chartDir, root } from '../workspace';
 
 export type { K8sObject };
@@ -241,28 +242,7 @@ export function appContainer(objects: readonly K8sObject[], component: 'web' | '
 
 // ---------------------------------------------------------------- selectors
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
-}
-
-/**
- * Kubernetes label selector semantics. A Service's `spec.selector` is a plain map: pass it
- * as `{ matchLabels: map }`. An empty selector matches everything (as in NetworkPolicy).
- */
-export function labelsMatch(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const value = l[e.key];
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(value!))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(value!)) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
+export { labelsMatch, type LabelSelector } from '../labels';
 
 /** Pods (templates) in the render that a selector picks. */
 export const podsSelectedBy = (objects: readonly K8sObject[], selector: LabelSelector | undefined): PodTemplate[] =>

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describeHelmBinary, Helm, type K8sObject } from '../../../libs/helm/src';
+import { describeHelmBinary, Helm, parseManifests, type K8sObject } from '../../../libs/helm/src';
 import { resolveKubectlBinary } from '../kube';
 import { chartDir, root } from '../workspace';
 import {
@@ -83,7 +83,6 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
 
   if (options.dryRun) {
     const release = await helm.install(options.release, chartDir, { dryRun: 'client', values: plan.values, set: plan.set, createNamespace: true });
-    const { parseManifests } = await import('../../../libs/helm/src');
     const objects = parseManifests(release.manifest ?? '');
     const problems = checkRenderedImages(objects, plan);
     const kinds = objects.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});

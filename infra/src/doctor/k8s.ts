@@ -1,5 +1,6 @@
 // The parts of Kubernetes objects the doctor reads, as `kubectl get -o json` prints them.
 // Every field is optional where the API server may leave it out.
+import type { LabelSelector } from '../labels';
 
 export interface ObjectMeta {
   name: string;
@@ -15,11 +16,6 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
 
 export interface EnvVar {
@@ -191,24 +187,4 @@ export interface KubeList<T extends KubeObject = KubeObject> {
 export interface ApiService extends KubeObject {
   kind: 'APIService';
   status?: { conditions?: Condition[] };
-}
-
-/** Does a label selector select these labels? (An empty selector selects everything.) */
-export function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (have[key] !== value) return false;
-  for (const expr of selector.matchExpressions ?? []) {
-    const present = key(have, expr.key);
-    const value = have[expr.key];
-    if (expr.operator === 'In' && !(present && expr.values?.includes(value!))) return false;
-    if (expr.operator === 'NotIn' && present && expr.values?.includes(value!)) return false;
-    if (expr.operator === 'Exists' && !present) return false;
-    if (expr.operator === 'DoesNotExist' && present) return false;
-  }
-  return true;
-}
-
-function key(labels: Record<string, string>, name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(labels, name);
 }

@@ -1,6 +1,7 @@
 // NetworkPolicies that restrict egress without letting pods reach DNS: every host name
 // (the database's Service, the LLM API) then fails to resolve.
-import { selects, type NetworkPolicy } from '../k8s';
+import { labelsMatch } from '../../labels';
+import type { NetworkPolicy } from '../k8s';
 import { helmSet, type CheckContext, type Finding } from '../findings';
 
 /** Does a policy restrict egress for the pods it selects? */
@@ -19,7 +20,7 @@ export function checkNetworkPolicies(ctx: CheckContext): Finding[] {
   if (!egressPolicies.length) return [];
   const blocked = objects.pods.filter((pod) => {
     if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return false;
-    const mine = egressPolicies.filter((p) => selects(p.spec.podSelector, pod.metadata.labels));
+    const mine = egressPolicies.filter((p) => labelsMatch(p.spec.podSelector, pod.metadata.labels));
     return mine.length > 0 && !mine.some(allowsDns);
   });
   if (!blocked.length) return [];
@@ -29,7 +30,7 @@ export function checkNetworkPolicies(ctx: CheckContext): Finding[] {
       severity: 'warning',
       object: `NetworkPolicy/${egressPolicies.map((p) => p.metadata.name).join(',')}`,
       title: `NetworkPolicies restrict egress but none allows DNS (port 53) for ${blocked.length} pod(s): they cannot resolve the database or any other host name.`,
-      details: blocked.map((p) => `pod ${p.metadata.name} is limited by ${egressPolicies.filter((x) => selects(x.spec.podSelector, p.metadata.labels)).map((x) => x.metadata.name).join(', ')}`),
+      details: blocked.map((p) => `pod ${p.metadata.name} is limited by ${egressPolicies.filter((x) => labelsMatch(x.spec.podSelector, p.metadata.labels)).map((x) => x.metadata.name).join(', ')}`),
       fix: [
         `The chart's ${ctx.fullname}-allow-dns policy allows port 53 (UDP and TCP) for every pod of the release; recreate it: ${helmSet(ctx, ['networkPolicy.enabled=true'])}`,
         `See what is there: kubectl get networkpolicy ${ctx.kubectlTarget} -o wide`,

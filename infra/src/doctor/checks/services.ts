@@ -1,6 +1,6 @@
 // Services with no endpoints: a selector that matches no pod (names drifted), or pods that
 // are not ready (the pod findings say why).
-import { selects } from '../k8s';
+import { labelsMatch } from '../../labels';
 import type { CheckContext, Finding } from '../findings';
 
 export function checkServices(ctx: CheckContext): Finding[] {
@@ -13,7 +13,7 @@ export function checkServices(ctx: CheckContext): Finding[] {
     if (!endpoints) return []; // not collected (or not created yet): nothing to say
     const ready = (endpoints.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
     if (ready > 0) return [];
-    const matching = livePods.filter((p) => selects({ matchLabels: selector }, p.metadata.labels));
+    const matching = livePods.filter((p) => labelsMatch({ matchLabels: selector }, p.metadata.labels));
     const wanted = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
     const object = `Service/${service.metadata.name}`;
     if (!matching.length) {
