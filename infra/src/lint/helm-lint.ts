@@ -6,19 +6,19 @@
 //      the skips infra/checkov.yaml explains one by one;
 //   4. each file in charts/todo-chatbot/tests/bad-values/ rejected, with the error its
 //      first line (`# expect: …`) names.
-// Python tools run through `uv tool run` at pinned versions, in their own environments.
+// The Python tools are pinned in python-tools.ts and installed beforehand by `infra:lint-tools`;
+// their reports are read from stdout alone (stderr carries notes, and goes into failure messages).
 // Rendered manifests and a summary go to reports/infra/helm-lint/.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { Helm, HelmError } from '../../../libs/helm/src';
 import { chartDir, root } from '../workspace';
+import { PYTHON_TOOLS, runPythonTool } from './python-tools';
+import { readCheckovReport, toolMessage } from './tool-reports';
 
 /** The chart's floor (Chart.yaml kubeVersion >=1.25), Minikube's current default, the newest. */
 export const KUBE_VERSIONS = ['1.25.0', '1.30.0', '1.34.0', '1.37.0'];
-const KUBERNETES_VALIDATE = 'kubernetes-validate==1.37.0';
-const CHECKOV = 'checkov==3.3.30';
 
 const reports = path.join(root, 'reports/infra/helm-lint');
 const ciDir = path.join(chartDir, 'ci');
@@ -34,18 +34,6 @@ const results: Result[] = [];
 function record(step: string, subject: string, ok: boolean, detail?: string): void {
   results.push({ step, subject, ok, detail });
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${step}: ${subject}${detail ? `\n       ${detail.split('\n').join('\n       ')}` : ''}`);
-}
-
-/** Runs a pinned Python tool with uv (offline once cached); returns its exit code and output. */
-function uvTool(from: string, command: string, args: string[]): { status: number; output: string } {
-  const result = spawnSync('uv', ['tool', 'run', '--from', from, command, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run infra:helm-lint\`, which puts the workspace's uv on PATH`);
-  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
 const valuesFiles = (dir: string) =>
@@ -86,25 +74,22 @@ async function main(): Promise<void> {
 
   for (const kubeVersion of KUBE_VERSIONS) {
     const files = rendered[kubeVersion]!;
-    const { status, output } = uvTool(KUBERNETES_VALIDATE, 'kubernetes-validate', ['--strict', '--quiet', '-k', kubeVersion, ...files]);
-    record(`kubernetes-validate --strict -k ${kubeVersion}`, `${files.length} renders (install and upgrade)`, status === 0, status === 0 ? undefined : output.trim());
+    const run = runPythonTool(PYTHON_TOOLS.kubernetesValidate, ['--strict', '--quiet', '-k', kubeVersion, ...files]);
+    record(`kubernetes-validate --strict -k ${kubeVersion}`, `${files.length} renders (install and upgrade)`, run.status === 0, run.status === 0 ? undefined : toolMessage(run));
   }
 
   // 3: checkov over what the newest version rendered (the manifests do not differ by version).
   const newest = path.join(reports, `k8s-${KUBE_VERSIONS.at(-1)}`);
-  const checkov = uvTool(CHECKOV, 'checkov', [
+  const checkov = runPythonTool(PYTHON_TOOLS.checkov, [
     '--framework', 'kubernetes', '--directory', newest, '--config-file', path.join(root, 'infra/checkov.yaml'),
     '--output', 'json', '--quiet', '--skip-download',
   ]);
   try {
-    const parsed = JSON.parse(checkov.output.slice(checkov.output.indexOf('{'))) as CheckovReport | CheckovReport[];
-    const reportList = Array.isArray(parsed) ? parsed : [parsed];
-    const failed = reportList.flatMap((r) => r.results?.failed_checks ?? []);
-    const summary = reportList.map((r) => r.summary).find(Boolean);
-    record('checkov (kubernetes)', `${summary?.passed ?? 0} passed, ${summary?.skipped ?? 0} skipped by annotation (and the checks infra/checkov.yaml explains)`, failed.length === 0,
-      failed.map((f) => `${f.check_id} ${f.check_name} — ${f.resource} (${path.basename(f.file_path)})`).join('\n') || undefined);
-  } catch {
-    record('checkov (kubernetes)', 'report', false, checkov.output.slice(-3000));
+    const report = readCheckovReport(checkov);
+    record('checkov (kubernetes)', `${report.passed} passed, ${report.skipped} skipped by annotation (and the checks infra/checkov.yaml explains)`,
+      report.failures.length === 0, report.failures.join('\n') || undefined);
+  } catch (error) {
+    record('checkov (kubernetes)', 'report', false, error instanceof Error ? error.message : String(error));
   }
 
   // 4: bad values are refused, each with the message it expects.
@@ -128,11 +113,6 @@ async function main(): Promise<void> {
   writeFileSync(path.join(reports, 'summary.json'), JSON.stringify({ kubeVersions: KUBE_VERSIONS, results }, null, 2));
   console.log(`\nhelm-lint: ${results.length - failed.length} passed, ${failed.length} failed (${cases.length} values files × ${KUBE_VERSIONS.length} Kubernetes versions)`);
   if (failed.length) process.exit(1);
-}
-
-interface CheckovReport {
-  summary?: { passed: number; failed: number; skipped: number };
-  results?: { failed_checks?: { check_id: string; check_name: string; resource: string; file_path: string }[] };
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,86 @@
+// The Python tools the chart lint runs, pinned, installed explicitly before any check runs
+// (`nx run infra:lint-tools`), never fetched on first use: `uv tool run` prints "Downloading …"
+// on a cold cache only, so a lint that ran it behaved differently on a new machine.
+// Each tool gets its own environment under .tools/python-tools/ (git-ignored).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { root } from '../workspace';
+
+export interface PythonTool {
+  /** The package and its exact version, as `uv tool install` takes it. */
+  requirement: string;
+  /** The executable the package installs. */
+  command: string;
+}
+
+export const PYTHON_TOOLS = {
+  kubernetesValidate: { requirement: 'kubernetes-validate==1.37.0', command: 'kubernetes-validate' },
+  checkov: { requirement: 'checkov==3.3.30', command: 'checkov' },
+} as const satisfies Record<string, PythonTool>;
+
+const toolDir = path.join(root, '.tools/python-tools');
+const binDir = path.join(toolDir, 'bin');
+
+const uvEnv = () => ({
+  ...process.env,
+  UV_TOOL_DIR: toolDir,
+  UV_TOOL_BIN_DIR: binDir,
+  // On PATH only so that uv does not warn that it is not.
+  PATH: `${binDir}${path.delimiter}${process.env['PATH'] ?? ''}`,
+  // uv must use the machine's Python; it cannot download interpreters everywhere.
+  UV_PYTHON_DOWNLOADS: 'never',
+});
+
+/** Where a pinned tool's executable lives once installed. */
+export const toolPath = (tool: PythonTool): string => path.join(binDir, tool.command);
+
+/** Names of the installed tool environments with their versions, as `uv tool list` prints them. */
+function installed(): string {
+  const result = spawnSync('uv', ['tool', 'list'], { env: uvEnv(), encoding: 'utf8' });
+  return result.status === 0 ? result.stdout : '';
+}
+
+/** Installs every pinned tool that is missing or at another version; prints what it does. */
+export function installPythonTools(tools: readonly PythonTool[] = Object.values(PYTHON_TOOLS)): void {
+  const list = installed();
+  for (const tool of tools) {
+    const [name, version] = tool.requirement.split('==') as [string, string];
+    if (existsSync(toolPath(tool)) && list.includes(`${name} v${version}`)) {
+      console.log(`lint-tools: ${tool.requirement} already installed`);
+      continue;
+    }
+    console.log(`lint-tools: installing ${tool.requirement} (a first run downloads it and its dependencies from PyPI)`);
+    const started = Date.now();
+    const result = spawnSync('uv', ['tool', 'install', '--force', tool.requirement], { env: uvEnv(), stdio: 'inherit' });
+    if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run infra:lint-tools\`, which puts the workspace's uv on PATH`);
+    if (result.status !== 0) throw new Error(`uv tool install ${tool.requirement} failed (exit ${result.status}); see its output above`);
+    console.log(`lint-tools: ${tool.requirement} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+export interface ToolRun {
+  status: number;
+  /** The tool's report. */
+  stdout: string;
+  /** Its diagnostics: for failure messages only, never parsed as the report. */
+  stderr: string;
+}
+
+/** Runs an installed pinned tool; fails naming the fix when it is not installed. */
+export function runPythonTool(tool: PythonTool, args: string[]): ToolRun {
+  const file = toolPath(tool);
+  if (!existsSync(file)) throw new Error(`${tool.command} is not installed: run \`npm run nx -- run infra:lint-tools\` first`);
+  const result = spawnSync(file, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`${tool.command} could not run: ${result.error.message}`);
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+if (require.main === module) {
+  try {
+    installPythonTools();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
