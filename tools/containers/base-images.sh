@@ -84,7 +84,7 @@ make_rootfs() {
   if ! command -v debootstrap >/dev/null 2>&1; then
     say "installing debootstrap (apt-get)"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap debian-archive-keyring >/dev/null
   fi
   local work
   work="$(mktemp -d "${CACHE}/rootfs.XXXXXX")"
