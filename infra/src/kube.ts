@@ -5,8 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { findOnPath, findWorkspaceRoot, isExecutable } from '../../libs/helm/src/binary';
-import { shellQuote } from '../../libs/helm/src/run';
+import { findOnPath, findWorkspaceRoot, isExecutable, shellQuote } from '@todo/kube';
 
 const execFileAsync = promisify(execFile);
 

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeSection } from '../bench/report.mjs';
+import { writeSection } from '../bench/report.ts';
 import { builtImage, docker, dockerResult, logs, newStackId, removeStack, root, runApp, stackNames, startStack } from './stack.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

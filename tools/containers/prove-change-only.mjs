@@ -12,7 +12,7 @@
 //
 //   node tools/containers/prove-change-only.mjs
 import { execFileSync } from 'node:child_process';
-import { writeSection } from '../bench/report.mjs';
+import { writeSection } from '../bench/report.ts';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -46,7 +46,7 @@ function hardening(spec) {
  * @returns {ChartContainers}
  */
 function chartContainers(input) {
-  const result = spawnSync(process.execPath, ['tools/scripts/ts-transpile.cjs', 'infra/src/chart/container-spec.ts'], {
+  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['infra/src/chart/container-spec.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, TODO_SPEC_INPUT: JSON.stringify(input) },

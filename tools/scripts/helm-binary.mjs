@@ -153,6 +153,7 @@ function ensurePinned(pin) {
   return pin.target;
 }
 
+/** @param {string} file */
 function isExecutableFile(file) {
   try {
     const st = statSync(file);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Plain JavaScript: it shares toolchain.mjs with setup.mjs, which runs before any TypeScript runner exists.
 // Runs the workspace's pinned Nx with the workspace's tools on PATH and .env loaded,
 // so `npm run nx -- <args>` behaves the same on every machine.
 import path from 'node:path';

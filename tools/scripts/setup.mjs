@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// Plain JavaScript on purpose: it runs before `npm ci` has installed any TypeScript runner.
 // Installs what the workspace needs, and nothing outside it: npm packages, a pinned uv
 // (under .tools/ when PATH has no uv of that version) and the Python virtual environment.
 // Safe to run again: each step is skipped when already done.
@@ -13,6 +14,7 @@ function fail(message) {
   process.exit(1);
 }
 
+/** @param {string} a @param {string} b */
 function newerThan(a, b) {
   return existsSync(a) && existsSync(b) && statSync(a).mtimeMs > statSync(b).mtimeMs;
 }

@@ -1,3 +1,4 @@
+// Plain JavaScript, like setup.mjs, which imports it before any TypeScript runner is installed.
 // One place that knows where the workspace's own tools live and how to run them.
 // Used by setup.mjs (installs them) and nx.mjs (runs Nx with them on PATH).
 import { spawnSync } from 'node:child_process';
@@ -30,6 +31,7 @@ export function uvVersion(env = toolEnv()) {
   return r.stdout.trim().split(/\s+/)[1] ?? null;
 }
 
+/** @param {string} cmd @param {string[]} args @param {import('node:child_process').SpawnSyncOptions} [opts] */
 export function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: workspaceRoot, env: toolEnv(), ...opts });
   if (r.error) throw new Error(`could not run ${cmd}: ${r.error.message}`);

@@ -3,7 +3,7 @@
 Starts a durable PostgreSQL (devtools.postgres), migrates it, serves the API as it ships
 (APP_ENV=production, WEB_CONCURRENCY workers), seeds users and tasks, then drives
 70% list / 20% create / 10% update-or-complete from a separate process
-(tools/bench/http-load.mjs) at each concurrency for a fixed time. A /healthz run at the first
+(tools/bench/http-load.ts) at each concurrency for a fixed time. A /healthz run at the first
 concurrency is the in-run baseline: the ratio shows what the database and ORM add.
 Prints the figures and writes them to docs/benchmarks.md. Never fails on a figure.
 """
@@ -34,7 +34,9 @@ from todo_api.core.security import mint_token
 
 API_ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = API_ROOT.parent.parent
-LOAD_TOOL = WORKSPACE / "tools" / "bench" / "http-load.mjs"
+# The workspace's TypeScript tools, run by its TypeScript runner.
+TSX = WORKSPACE / "node_modules" / ".bin" / "tsx"
+LOAD_TOOL = WORKSPACE / "tools" / "bench" / "http-load.ts"
 REPORT = WORKSPACE / "docs" / "benchmarks.md"
 MIX = {"list": 70, "create": 20, "update": 10}
 
@@ -141,7 +143,7 @@ def seed(
     first_message: str | None = None,
 ) -> list[dict[str, Any]]:
     """`n_users` users with `per_user` tasks each (and, given `first_message`, one chat
-    turn each, so later turns carry history): the plan's users for http-load.mjs."""
+    turn each, so later turns carry history): the plan's users for http-load.ts."""
     users = []
     with httpx.Client(base_url=base_url, timeout=30) as http:
         for i in range(n_users):
@@ -197,7 +199,7 @@ def load(
     plan_path.write_text(json.dumps(plan))
     cpu_before = tree_cpu_seconds(pid)
     out = subprocess.run(
-        ["node", str(LOAD_TOOL), "--plan", str(plan_path)],
+        [str(TSX), str(LOAD_TOOL), "--plan", str(plan_path)],
         capture_output=True,
         text=True,
         check=True,
@@ -247,9 +249,9 @@ def render(runs: list[tuple[str, dict[str, Any]]], ctx: dict[str, Any]) -> str:
 def write_report(
     report: str, name: str = "api-bench", heading: str = "API (`nx run api:bench`)"
 ) -> None:
-    # One writer for every benchmark's section: tools/bench/report.mjs.
+    # One writer for every benchmark's section: tools/bench/report.ts.
     subprocess.run(
-        ["node", str(WORKSPACE / "tools" / "bench" / "report.mjs"), name, heading],
+        [str(TSX), str(WORKSPACE / "tools" / "bench" / "report.ts"), name, heading],
         input=report,
         text=True,
         check=True,

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { mintApiToken } from '../../web/src/lib/server/token';
+import { writeSection } from '@todo/tools/bench/report';
+import { mintApiToken } from '@todo/web/lib/server/token';
 import { PASSWORD, newEmail } from '../src/helpers';
 import { readState, root } from '../src/stack';
 
@@ -21,7 +22,7 @@ function load(name: string, baseUrl: string, request: { method: string; path: st
   const dir = mkdtempSync(path.join(tmpdir(), 'web-bench-'));
   const plan = path.join(dir, 'plan.json');
   writeFileSync(plan, JSON.stringify({ baseUrl, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 3, mix: { [name]: 1 }, requests: { [name]: request } }));
-  const out = execFileSync(process.execPath, [path.join(root, 'tools/bench/http-load.mjs'), '--plan', plan], { encoding: 'utf8', timeout: (SECONDS + 120) * 1000 });
+  const out = execFileSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'tools/bench/http-load.ts'), '--plan', plan], { encoding: 'utf8', timeout: (SECONDS + 120) * 1000 });
   return JSON.parse(out) as LoadResult;
 }
 
@@ -75,6 +76,6 @@ test('web: first-load JavaScript, tasks page and proxy throughput', async ({ pla
   const report = lines.join('\n');
   console.log(`\n${report}\n`);
   if (!process.env.BENCH_NO_WRITE) {
-    execFileSync(process.execPath, [path.join(root, 'tools/bench/report.mjs'), 'web-bench', 'Web (`nx run web:bench`)'], { input: report });
+    writeSection('web-bench', 'Web (`nx run web:bench`)', report);
   }
 });

@@ -6,8 +6,8 @@
 // that run.
 //
 //   TODO_SPEC_INPUT='{"webOrigin":"http://127.0.0.1:3000","secrets":{...}}' \
-//     node tools/scripts/ts-transpile.cjs infra/src/chart/container-spec.ts   # prints JSON
-import { Helm, type K8sObject } from '../../../libs/helm/src';
+//     npx tsx infra/src/chart/container-spec.ts   # prints JSON
+import { Helm, type K8sObject } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 
 export interface SpecInput {

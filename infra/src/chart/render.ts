@@ -1,9 +1,9 @@
-// Shared helpers of the chart tests: render the real chart with the real helm (libs/helm),
+// Shared helpers of the chart tests: render the real chart with the real helm (@todo/kube),
 // then walk the objects the way Kubernetes would (pod specs, containers, label selectors).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { Helm, type K8sObject } from '../../../libs/helm/src';
+import { Helm, type K8sObject } from '@todo/kube';
 import { labelsMatch, type LabelSelector } from '../labels';
 import { chartDir, root } from '../workspace';
 

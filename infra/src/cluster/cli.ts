@@ -6,7 +6,7 @@
 // Prints each command before running it; stops at the first that fails.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { resolveHelmBinary } from '../../../libs/helm/src';
+import { resolveHelmBinary } from '@todo/kube';
 import { resolveKubectlBinary } from '../kube';
 import { root } from '../workspace';
 import { type ClusterOptions, type Step, destroy, logs, minikubeUp, rollback, status } from './commands';

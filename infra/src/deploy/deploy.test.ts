@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Helm, parseManifests } from '../../../libs/helm/src';
+import { Helm, parseManifests } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 import { checkRenderedImages, deploy, infraValues, nodePortOrigins } from './deploy';
 import { parseDeployArgs } from './cli';

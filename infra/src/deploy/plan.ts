@@ -4,7 +4,7 @@
 // tests check every decision without a cluster.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SetValue } from '../../../libs/helm/src';
+import type { SetValue } from '@todo/kube';
 
 /** What `nx run <app>:docker-build` wrote to dist/images/<image>.json. */
 export interface ImageReport {

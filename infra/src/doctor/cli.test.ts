@@ -83,7 +83,7 @@ describe('exit codes and reports', () => {
 
   test('the Nx target\'s command runs as a real process with the same exit code', () => {
     const root = path.resolve(__dirname, '../../..');
-    const result = spawnSync(process.execPath, ['tools/scripts/ts-transpile.cjs', 'infra/src/doctor/cli.ts', '--release', 'todo', '--namespace', 'todo'], {
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['infra/src/doctor/cli.ts', '--release', 'todo', '--namespace', 'todo'], {
       cwd: root,
       env: fakes.env('runtime-trouble'),
       encoding: 'utf8',

@@ -1,8 +1,7 @@
 // infra:doctor — inspects a todo-chatbot Helm release and explains what is wrong, with the fix.
-//   node tools/scripts/ts-transpile.cjs infra/src/doctor/cli.ts --release todo --namespace todo
+//   npx tsx infra/src/doctor/cli.ts --release todo --namespace todo
 //   npm run nx -- run infra:doctor -- --release todo --namespace todo [--context minikube] [--json] [--ai]
 // Exit code: 0 healthy, 1 problems found, 2 could not inspect (or bad arguments).
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeKubectlBinary, resolveKubectlBinary } from '../kube';
 import { aiSettings, summarise } from './ai';
@@ -93,9 +92,8 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   return report.exitCode;
 }
 
-// Run as a script: `node tools/scripts/ts-transpile.cjs infra/src/doctor/cli.ts` (there
-// require.main is the transpiler, so compare the script path instead).
-if (path.resolve(process.argv[1] ?? '') === __filename) {
+// Run as a script: `tsx infra/src/doctor/cli.ts` (the infra:doctor target).
+if (require.main === module) {
   main(process.argv.slice(2), { out: (t) => console.log(t), err: (t) => console.error(t), env: process.env }).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {

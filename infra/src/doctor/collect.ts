@@ -1,6 +1,6 @@
-// The collector: asks the cluster (kubectl) and Helm (libs/helm) about one release and
+// The collector: asks the cluster (kubectl) and Helm (@todo/kube) about one release and
 // returns a Snapshot. Only reads; Secrets are read as names and key names, never values.
-import { Helm, HelmError } from '../../../libs/helm/src';
+import { Helm, HelmError } from '@todo/kube';
 import { Kubectl, KubectlError, type KubectlConfig } from '../kube';
 import type { ApiService, IngressClass, KubeEvent, KubeList, Pod } from './k8s';
 import { SECRET_KEYS_TEMPLATE, metricsAvailability, parseSecretKeys, redact, sortObjects, type ContainerLog, type HelmView, type Snapshot } from './snapshot';

@@ -1,6 +1,6 @@
 // What the collector gathers from the cluster, and the pure parsers that turn kubectl's
 // output into it. The analysis reads only this, so it is tested with fixtures, no cluster.
-import type { HistoryEntry, Release } from '../../../libs/helm/src';
+import type { HistoryEntry, Release } from '@todo/kube';
 import type {
   ApiService,
   Endpoints,

@@ -12,7 +12,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { Helm, HelmError } from '../../../libs/helm/src';
+import { Helm, HelmError } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 import { PYTHON_TOOLS, runPythonTool } from './python-tools';
 import { readCheckovReport, toolMessage } from './tool-reports';

@@ -1,4 +1,4 @@
-// Generated from apps/api/openapi.json by tools/scripts/generate-api-client.mjs. Do not edit.
+// Generated from apps/api/openapi.json by libs/api-client/scripts/generate.ts. Do not edit.
 export const TITLE_MIN = 1;
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 1000;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Generates libs/api-client/src/generated/ from the API's OpenAPI document:
 //   openapi.ts  the types (openapi-typescript)
 //   limits.ts   the validation limits the API states (title/description lengths), so the web
@@ -8,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { workspaceRoot } from './toolchain.mjs';
+
+const workspaceRoot = path.resolve(__dirname, '../../..');
 
 const schemaPath = path.join(workspaceRoot, 'apps/api/openapi.json');
 const outDir = path.join(workspaceRoot, 'libs/api-client/src/generated');
@@ -35,7 +35,7 @@ function generateLimits() {
     if (!Number.isInteger(value)) throw new Error(`openapi.json lacks ${name} (TaskCreate / ChatRequest limits)`);
   }
   const lines = Object.entries(limits).map(([name, value]) => `export const ${name} = ${value};`);
-  return ['// Generated from apps/api/openapi.json by tools/scripts/generate-api-client.mjs. Do not edit.', ...lines, ''].join('\n');
+  return ['// Generated from apps/api/openapi.json by libs/api-client/scripts/generate.ts. Do not edit.', ...lines, ''].join('\n');
 }
 
 const files = { 'openapi.ts': generateTypes(), 'limits.ts': generateLimits() };

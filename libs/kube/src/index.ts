@@ -1,4 +1,4 @@
-// helm-ts: a typed API over the helm CLI. See README.md.
+// @todo/kube: typed clients over the Kubernetes tools (helm today). See README.md.
 export { Helm, lintFindings } from './helm';
 export type {
   CallOptions,
@@ -12,7 +12,16 @@ export type {
   TemplateOptions,
   UpgradeInstallOptions,
 } from './helm';
-export { describeHelmBinary, resolveHelmBinary, type HelmBinary, type HelmSource, type ResolveOptions } from './binary';
+export {
+  describeHelmBinary,
+  findOnPath,
+  findWorkspaceRoot,
+  isExecutable,
+  resolveHelmBinary,
+  type HelmBinary,
+  type HelmSource,
+  type ResolveOptions,
+} from './binary';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
-export { HelmError, type ProgressListener } from './run';
+export { HelmError, shellQuote, type ProgressListener } from './run';

@@ -1,18 +1,19 @@
-#!/usr/bin/env node
 // Scans the files git tracks for credentials: API keys, private keys, tokens, hosted
 // database URLs with passwords, and committed env files. Peers of this project leaked all
 // of these; the test suite runs this scan so that we never do.
-//   node tools/checks/secret-scan.mjs      prints each hit; exits 1 when there is one
+//   npx tsx tools/checks/secret-scan.ts      prints each hit; exits 1 when there is one
 // A line that must hold such a string on purpose can say `secret-scan: allow`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** @typedef {{ file: string, line: number, rule: string }} Hit */
+export interface Hit {
+  file: string;
+  line: number;
+  rule: string;
+}
 
-/** @type {Array<[string, RegExp]>} */
-export const RULES = [
+export const RULES: [string, RegExp][] = [
   ['OpenAI API key', /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/],
   ['Anthropic API key', /\bsk-ant-[A-Za-z0-9_-]{20,}/],
   ['AWS access key id', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
@@ -40,15 +41,9 @@ const ALLOW_MARK = 'secret-scan: allow';
 const MAX_BYTES = 2 * 1024 * 1024;
 const SKIP = /(?:^|\/)(?:package-lock\.json|uv\.lock)$/;
 
-/**
- * Hits in one file's text.
- * @param {string} file
- * @param {string} text
- * @returns {Hit[]}
- */
-export function scanText(file, text) {
-  /** @type {Hit[]} */
-  const hits = [];
+/** Hits in one file's text. */
+export function scanText(file: string, text: string): Hit[] {
+  const hits: Hit[] = [];
   const lines = text.split('\n');
   lines.forEach((content, index) => {
     if (content.includes(ALLOW_MARK)) return;
@@ -59,17 +54,12 @@ export function scanText(file, text) {
   return hits;
 }
 
-/**
- * Hits in every file git tracks under `root`.
- * @param {string} root
- * @returns {Hit[]}
- */
-export function scanRepository(root) {
+/** Hits in every file git tracks under `root`. */
+export function scanRepository(root: string): Hit[] {
   const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
     .split('\0')
     .filter(Boolean);
-  /** @type {Hit[]} */
-  const hits = [];
+  const hits: Hit[] = [];
   for (const file of files) {
     if (ENV_FILE.test(file) && !ALLOWED_ENV_FILES.test(file)) {
       hits.push({ file, line: 0, rule: 'tracked env file (only .env.example belongs in git)' });
@@ -91,8 +81,8 @@ export function scanRepository(root) {
   return hits;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+if (require.main === module) {
+  const root = path.resolve(__dirname, '../..');
   const hits = scanRepository(root);
   for (const hit of hits) console.error(`${hit.file}:${hit.line}: ${hit.rule}`);
   console.log(hits.length ? `secret-scan: ${hits.length} possible credential(s)` : 'secret-scan: clean');

@@ -1,9 +1,8 @@
-#!/usr/bin/env node
 // A small closed-loop HTTP load generator: N connections, each sending its next request as
 // soon as the previous one answers, for a fixed time. Requests are drawn from a weighted
 // mix. Prints one JSON object: per-kind counts, errors and latency percentiles.
 //
-//   node tools/bench/http-load.mjs --plan plan.json
+//   npx tsx tools/bench/http-load.ts --plan plan.json
 //
 // plan.json: { "baseUrl": "...", "connections": 32, "seconds": 30, "warmupSeconds": 3,
 //   "users": [{ "id": "u1", "token": "...", "taskIds": [1, 2] }],
@@ -18,25 +17,45 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-/** @typedef {{ id: string, token: string, taskIds: number[], conversationId?: number }} User */
-/** @typedef {{ kind: string, method: string, path: string, headers: Record<string, string>, body?: string, user: User }} Req */
+interface User {
+  id: string;
+  token: string;
+  taskIds: number[];
+  conversationId?: number;
+}
+interface Req {
+  kind: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  user: User;
+}
+interface Plan {
+  baseUrl: string;
+  connections: number;
+  seconds: number;
+  warmupSeconds?: number;
+  users?: User[];
+  mix: Record<string, number>;
+  requests?: Record<string, { method: string; path: string; headers?: Record<string, string>; body?: string }>;
+  chatMessages?: { kind: string; text: string }[];
+}
 
 const { values } = parseArgs({ options: { plan: { type: 'string' } } });
 if (!values.plan) {
-  console.error('usage: http-load.mjs --plan plan.json');
+  console.error('usage: http-load.ts --plan plan.json');
   process.exit(2);
 }
-const plan = JSON.parse(readFileSync(values.plan, 'utf8'));
+const plan = JSON.parse(readFileSync(values.plan, 'utf8')) as Plan;
 const base = new URL(plan.baseUrl);
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections });
 
-/** @param {User} user @returns {Record<string, string>} */
-const authHeaders = (user) => ({ authorization: `Bearer ${user.token}`, 'content-type': 'application/json' });
-const pick = (/** @type {any[]} */ items) => items[Math.floor(Math.random() * items.length)];
+const authHeaders = (user: User): Record<string, string> => ({ authorization: `Bearer ${user.token}`, 'content-type': 'application/json' });
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 let serial = 0;
 
-/** @type {Record<string, (user: User) => Req>} */
-const kinds = {
+const kinds: Record<string, (user: User) => Req> = {
   health: (user) => ({ kind: 'health', method: 'GET', path: '/healthz', headers: {}, user }),
   list: (user) => ({ kind: 'list', method: 'GET', path: `/api/${user.id}/tasks`, headers: authHeaders(user), user }),
   create: (user) => ({
@@ -75,8 +94,7 @@ const kinds = {
 
 const mix = Object.entries(plan.mix);
 const totalWeight = mix.reduce((sum, [, w]) => sum + Number(w), 0);
-/** @returns {(user: User) => Req} */
-function drawKind() {
+function drawKind(): (user: User) => Req {
   let r = Math.random() * totalWeight;
   let chosen = '';
   for (const [kind, weight] of mix) {
@@ -85,13 +103,13 @@ function drawKind() {
     if (r < 0) break;
   }
   const fixed = plan.requests?.[chosen];
-  const make = fixed ? (/** @type {User} */ user) => ({ kind: chosen, headers: {}, ...fixed, user }) : kinds[chosen];
+  const make = fixed ? (user: User): Req => ({ kind: chosen, headers: {}, ...fixed, user }) : kinds[chosen];
   if (!make) throw new Error(`unknown request kind in the plan's mix: ${chosen}`);
   return make;
 }
 
-/** @param {Req} req @returns {Promise<number>} status */
-function send(req) {
+/** Resolves to the response status, 0 when the request failed. */
+function send(req: Req): Promise<number> {
   return new Promise((resolve) => {
     const r = http.request(
       { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: req.headers, agent },
@@ -106,12 +124,11 @@ function send(req) {
   });
 }
 
-/** @type {Record<string, { latencies: number[], errors: number, statuses: Record<string, number> }>} */
-const results = {};
+const results: Record<string, { latencies: number[]; errors: number; statuses: Record<string, number> }> = {};
 let recording = false;
 let sent = 0; // including warm-up, for per-request server CPU
 
-async function connection(/** @type {number} */ deadline) {
+async function connection(deadline: number): Promise<void> {
   while (performance.now() < deadline) {
     const make = drawKind();
     const req = make(pick(plan.users ?? [{ id: '', token: '', taskIds: [] }]));
@@ -128,12 +145,10 @@ async function connection(/** @type {number} */ deadline) {
   }
 }
 
-/** @param {number[]} sorted @param {number} q */
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-/** @param {number[]} values */
-function summarise(values) {
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+function summarise(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const round = (/** @type {number} */ v) => Math.round(v * 100) / 100;
+  const round = (v: number) => Math.round(v * 100) / 100;
   return {
     count: sorted.length,
     p50_ms: round(quantile(sorted, 0.5)),
@@ -143,27 +158,31 @@ function summarise(values) {
   };
 }
 
-const warmupEnd = performance.now() + (plan.warmupSeconds ?? 0) * 1000;
-const end = warmupEnd + plan.seconds * 1000;
-const workers = Array.from({ length: plan.connections }, () => connection(end));
-setTimeout(() => (recording = true), Math.max(0, warmupEnd - performance.now()));
-const measuredFrom = warmupEnd;
-await Promise.all(workers);
-const seconds = (performance.now() - measuredFrom) / 1000;
-agent.destroy();
+async function main(): Promise<void> {
+  const warmupEnd = performance.now() + (plan.warmupSeconds ?? 0) * 1000;
+  const end = warmupEnd + plan.seconds * 1000;
+  const workers = Array.from({ length: plan.connections }, () => connection(end));
+  setTimeout(() => (recording = true), Math.max(0, warmupEnd - performance.now()));
+  const measuredFrom = warmupEnd;
+  await Promise.all(workers);
+  const seconds = (performance.now() - measuredFrom) / 1000;
+  agent.destroy();
 
-const all = Object.values(results).flatMap((r) => r.latencies);
-const errors = Object.values(results).reduce((n, r) => n + r.errors, 0);
-const output = {
-  connections: plan.connections,
-  seconds: Math.round(seconds * 10) / 10,
-  requests: all.length,
-  requests_including_warmup: sent,
-  requests_per_second: Math.round(all.length / seconds),
-  errors,
-  overall: summarise(all),
-  by_kind: Object.fromEntries(
-    Object.entries(results).map(([kind, r]) => [kind, { ...summarise(r.latencies), errors: r.errors, statuses: r.statuses }]),
-  ),
-};
-console.log(JSON.stringify(output));
+  const all = Object.values(results).flatMap((r) => r.latencies);
+  const errors = Object.values(results).reduce((n, r) => n + r.errors, 0);
+  const output = {
+    connections: plan.connections,
+    seconds: Math.round(seconds * 10) / 10,
+    requests: all.length,
+    requests_including_warmup: sent,
+    requests_per_second: Math.round(all.length / seconds),
+    errors,
+    overall: summarise(all),
+    by_kind: Object.fromEntries(
+      Object.entries(results).map(([kind, r]) => [kind, { ...summarise(r.latencies), errors: r.errors, statuses: r.statuses }]),
+    ),
+  };
+  console.log(JSON.stringify(output));
+}
+
+void main();

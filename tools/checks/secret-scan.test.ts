@@ -5,10 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { RULES, scanRepository, scanText } from './secret-scan.mjs';
+import { RULES, scanRepository, scanText } from './secret-scan';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(__dirname, '../..');
 
 // Samples are assembled at run time so that this file itself stays clean.
 const samples = {
@@ -63,7 +62,7 @@ test('a line marked `secret-scan: allow` is skipped', () => {
 
 test('a tracked env file is a hit, the example is not', () => {
   const repo = mkdtempSync(path.join(tmpdir(), 'secret-scan-'));
-  const git = (...args) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
   git('init', '-q');
   writeFileSync(path.join(repo, '.env'), 'A=1\n');
   writeFileSync(path.join(repo, '.env.example'), 'A=\n');

@@ -1,19 +1,17 @@
-#!/usr/bin/env node
 // Writes one benchmark's section of docs/benchmarks.md, between its markers, leaving the
 // rest of the page (and other benchmarks' sections) as they are.
-//   node tools/bench/report.mjs <name> "<heading>" < body.md
+//   npx tsx tools/bench/report.ts <name> "<heading>" < body.md
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const reportPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/benchmarks.md');
+export const reportPath = path.resolve(__dirname, '../../docs/benchmarks.md');
 
 /**
- * @param {string} name   marker name, e.g. "api-bench"
- * @param {string} heading section heading used when the section does not exist yet
- * @param {string} body   markdown
+ * @param name    marker name, e.g. "api-bench"
+ * @param heading section heading used when the section does not exist yet
+ * @param body    markdown
  */
-export function writeSection(name, heading, body, file = reportPath) {
+export function writeSection(name: string, heading: string, body: string, file = reportPath): void {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
@@ -25,10 +23,10 @@ export function writeSection(name, heading, body, file = reportPath) {
   writeFileSync(file, text);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+if (require.main === module) {
   const [name, heading] = process.argv.slice(2);
   if (!name || !heading) {
-    console.error('usage: report.mjs <name> "<heading>" < body.md');
+    console.error('usage: report.ts <name> "<heading>" < body.md');
     process.exit(2);
   }
   writeSection(name, heading, readFileSync(0, 'utf8'));

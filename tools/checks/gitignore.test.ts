@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ignored = (file) => spawnSync('git', ['check-ignore', '-q', '--no-index', file], { cwd: root }).status === 0;
+const root = path.resolve(__dirname, '../..');
+const ignored = (file: string) => spawnSync('git', ['check-ignore', '-q', '--no-index', file], { cwd: root }).status === 0;
 
 test('env files, local databases, tool and agent settings are ignored', () => {
   for (const file of [

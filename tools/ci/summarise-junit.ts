@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Adds up the JUnit reports the test targets wrote under reports/ and prints one closing
 // line, "N passed, N failed, N skipped". Exits 1 when a test failed or when none ran: a test
 // command that finds no tests is a failure.
@@ -7,8 +6,7 @@ import path from 'node:path';
 
 const root = process.argv[2] ?? 'reports';
 
-/** @param {string} dir @returns {string[]} */
-function junitFiles(dir) {
+function junitFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return junitFiles(full);

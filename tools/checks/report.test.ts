@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { writeSection } from '../bench/report.mjs';
+import { writeSection } from '../bench/report';
 
 test('adds a section, then replaces only its own body', () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'report-')), 'benchmarks.md');

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parametersTable, readmeFile, updatedReadme } from '../scripts/chart-params.mjs';
+import { parametersTable, readmeFile, updatedReadme } from '../scripts/chart-params';
 
 test('the chart README lists every @param of values.yaml, with its current default', () => {
   const readme = readFileSync(readmeFile, 'utf8');
-  assert.equal(readme, updatedReadme(readme), 'out of date: run `node tools/scripts/chart-params.mjs`');
+  assert.equal(readme, updatedReadme(readme), 'out of date: run `npx tsx tools/scripts/chart-params.ts`');
 });
 
 test('defaults are read from the values, and objects point to values.yaml', () => {

@@ -5,17 +5,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../ci/summarise-junit.mjs');
+const script = path.resolve(__dirname, '../ci/summarise-junit.ts');
+const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
 
-function summarise(files) {
+function summarise(files: Record<string, string>) {
   const dir = mkdtempSync(path.join(tmpdir(), 'junit-'));
   for (const [name, xml] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), xml);
   }
-  return spawnSync(process.execPath, [script, dir], { encoding: 'utf8' });
+  return spawnSync(tsx, [script, dir], { encoding: 'utf8' });
 }
 
 test('adds up passed, failed and skipped cases across reports', () => {
