@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { Helm, type K8sObject } from '@todo/kube';
-import { labelsMatch, type LabelSelector } from '../labels';
+import { labelsMatch, type LabelSelector } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 
 export type { K8sObject };
@@ -242,7 +242,7 @@ export function appContainer(objects: readonly K8sObject[], component: 'web' | '
 
 // ---------------------------------------------------------------- selectors
 
-export { labelsMatch, type LabelSelector } from '../labels';
+export { labelsMatch, type LabelSelector } from '@todo/kube';
 
 /** Pods (templates) in the render that a selector picks. */
 export const podsSelectedBy = (objects: readonly K8sObject[], selector: LabelSelector | undefined): PodTemplate[] =>

@@ -1,6 +1,6 @@
 // The parts of Kubernetes objects the doctor reads, as `kubectl get -o json` prints them.
 // Every field is optional where the API server may leave it out.
-import type { LabelSelector } from '../labels';
+import type { LabelSelector } from '@todo/kube';
 
 export interface ObjectMeta {
   name: string;

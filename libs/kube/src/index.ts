@@ -25,3 +25,4 @@ export {
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
 export { HelmError, shellQuote, type ProgressListener } from './run';
+export { labelsMatch, type LabelSelector } from './labels';

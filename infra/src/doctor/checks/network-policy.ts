@@ -1,6 +1,6 @@
 // NetworkPolicies that restrict egress without letting pods reach DNS: every host name
 // (the database's Service, the LLM API) then fails to resolve.
-import { labelsMatch } from '../../labels';
+import { labelsMatch } from '@todo/kube';
 import type { NetworkPolicy } from '../k8s';
 import { helmSet, type CheckContext, type Finding } from '../findings';
 

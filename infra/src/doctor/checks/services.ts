@@ -1,6 +1,6 @@
 // Services with no endpoints: a selector that matches no pod (names drifted), or pods that
 // are not ready (the pod findings say why).
-import { labelsMatch } from '../../labels';
+import { labelsMatch } from '@todo/kube';
 import type { CheckContext, Finding } from '../findings';
 
 export function checkServices(ctx: CheckContext): Finding[] {
