@@ -138,7 +138,9 @@ def wait_for(probe: Callable[[], T], done: Callable[[T], bool], timeout: float =
         time.sleep(0.05)
 
 
-def wait_until_healthy(server: ServerProcess, timeout: float = 30) -> None:
+def wait_until_healthy(server: ServerProcess, timeout: float = 120) -> None:
+    # Generous: a cold start (imports, migrations) on a busy 2-core machine took over 30 s.
+    # A server that exits is reported at once below, so the limit only bounds a hang.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
