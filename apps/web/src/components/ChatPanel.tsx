@@ -1,7 +1,7 @@
 'use client';
 
 import { ApiError } from '@todo/api-client';
-import { type ChatApi, type Conversation, createChatApi, MESSAGE_MAX, RetryLaterError } from '@todo/api-client/browser';
+import { type ChatApi, type Conversation, createChatApi, MESSAGE_MAX } from '@todo/api-client/browser';
 import {
   type FormEvent,
   type KeyboardEvent,
@@ -16,9 +16,7 @@ import {
 } from 'react';
 import {
   changesTasks,
-  type ChatEntry,
   chatReducer,
-  describeToolCall,
   entriesFromMessages,
   findSent,
   findStartedConversation,
@@ -28,7 +26,9 @@ import {
   storedConversation,
   storedBefore,
 } from '../lib/chat-state';
+import { describe, spoken, STILL_WORKING } from '../lib/chat-text';
 import { useHydrated } from '../lib/use-hydrated';
+import { MessageBubble } from './MessageBubble';
 
 const EXAMPLES = ['Add a task to buy groceries', "What's pending?", 'Show my completed tasks', 'Add call mom tomorrow'];
 
@@ -39,36 +39,12 @@ interface Props {
   onTasksChanged?: () => void;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof RetryLaterError && error.status === 429) {
-    const seconds = error.retryAfterSeconds;
-    return `You are sending messages too quickly. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-  }
-  if (error instanceof ApiError) {
-    if (error.status === 0) return 'Cannot reach the server. Check your connection.';
-    if (error.status === 429) return 'You are sending messages too quickly. Try again in a moment.';
-    if (error.status === 504) return 'The assistant took too long to answer.';
-    if (error.status === 502 || error.status === 503) return 'The assistant is not answering right now.';
-    if (error.status === 401) return 'Your session has ended. Sign in again.';
-    return error.detail;
-  }
-  return 'Something went wrong.';
-}
-
 /**
  * No answer does not mean not stored: the API stores the user's message before the assistant
  * runs, and may finish the turn after the proxy gave up (504) or the connection broke (502,
  * a network error). Only refusals that come before storing (422, 429, 404…) are certain.
  */
 const outcomeUnknown = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
-
-const STILL_WORKING = 'No answer yet — the assistant may still be working.';
-
-/** What a reply says, for the screen reader's announcement. */
-function spoken(content: string, toolCalls: ChatEntry['toolCalls']): string {
-  const done = toolCalls.map((call) => describeToolCall(call).text);
-  return `Assistant said: ${content}${done.length > 0 ? ` (${done.join('; ')})` : ''}`;
-}
 
 // The drawer is a modal dialog on the screens where it covers the page (globals.css).
 const NARROW = '(max-width: 720px)';
@@ -560,7 +536,7 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
             </div>
           )}
           {entries.map((entry) => (
-            <Bubble
+            <MessageBubble
               key={entry.key}
               entry={entry}
               idle={!pending}
@@ -608,58 +584,5 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
         </form>
       </div>
     </>
-  );
-}
-
-interface BubbleProps {
-  entry: ChatEntry;
-  /** No turn is running: Retry and Check again may start one. */
-  idle: boolean;
-  onRetry: () => void;
-  onCheck: () => void;
-}
-
-function Bubble({ entry, idle, onRetry, onCheck }: BubbleProps) {
-  const mine = entry.role === 'user';
-  const state = entry.status === 'failed' ? ' failed' : ['checking', 'waiting', 'unknown'].includes(entry.status) ? ' uncertain' : '';
-  return (
-    <div className={`bubble ${mine ? 'from-user' : 'from-assistant'}${state}`}>
-      <span className="visually-hidden">{mine ? 'You said:' : 'Assistant said:'}</span>
-      <p className="bubble-text">{entry.content}</p>
-      {entry.toolCalls.length > 0 && (
-        <ul className="tool-chips" aria-label="What the assistant did">
-          {entry.toolCalls.map((call, i) => {
-            const { text, failed } = describeToolCall(call);
-            return (
-              <li key={i} className={failed ? 'chip failed' : 'chip'}>
-                {text}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {/* Not alerts: the panel's status region announces these once. */}
-      {entry.status === 'failed' && (
-        <div className="bubble-note">
-          <span>Not sent. {entry.error}</span>
-          <button type="button" disabled={!idle} onClick={onRetry} aria-label="Retry sending">
-            Retry
-          </button>
-        </div>
-      )}
-      {entry.status === 'checking' && (
-        <div className="bubble-note">
-          <span>No answer yet — checking whether your message arrived…</span>
-        </div>
-      )}
-      {(entry.status === 'waiting' || entry.status === 'unknown') && (
-        <div className="bubble-note">
-          <span>{entry.status === 'waiting' ? STILL_WORKING : entry.error}</span>
-          <button type="button" disabled={!idle} onClick={onCheck}>
-            Check again
-          </button>
-        </div>
-      )}
-    </div>
   );
 }
