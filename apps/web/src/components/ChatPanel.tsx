@@ -12,7 +12,6 @@ import {
   useReducer,
   useRef,
   useState,
-  useSyncExternalStore,
 } from 'react';
 import {
   changesTasks,
@@ -27,6 +26,7 @@ import {
   storedBefore,
 } from '../lib/chat-state';
 import { describe, spoken, STILL_WORKING } from '../lib/chat-text';
+import { useChatDrawer } from '../lib/use-chat-drawer';
 import { useHydrated } from '../lib/use-hydrated';
 import { MessageBubble } from './MessageBubble';
 
@@ -45,25 +45,6 @@ interface Props {
  * a network error). Only refusals that come before storing (422, 429, 404…) are certain.
  */
 const outcomeUnknown = (error: unknown) => !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
-
-// The drawer is a modal dialog on the screens where it covers the page (globals.css).
-const NARROW = '(max-width: 720px)';
-function subscribeNarrow(onChange: () => void) {
-  const query = window.matchMedia?.(NARROW);
-  query?.addEventListener('change', onChange);
-  return () => query?.removeEventListener('change', onChange);
-}
-const useNarrow = () =>
-  useSyncExternalStore(
-    subscribeNarrow,
-    () => window.matchMedia?.(NARROW).matches ?? false,
-    () => false,
-  );
-
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
-/** What Tab can reach inside `root` (not what a closed <details> hides). */
-const tabbable = (root: HTMLElement) =>
-  [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('details:not([open]) > :not(summary)'));
 
 /** A send that got no answer: what is needed to look for it (again) on the server. */
 interface Unanswered {
@@ -99,22 +80,17 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
   const [pending, setPending] = useState(false);
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
-  const [open, setOpen] = useState(false);
   // What the polite status region says: new replies and errors, nothing else (the message
   // list itself is not live, so opening a conversation does not read it all out).
   const [announcement, setAnnouncement] = useState<{ text: string; id: number } | null>(null);
-  const narrow = useNarrow();
-  const modal = narrow && open;
 
   // Refs for what async work must read at the moment it runs, not when it was scheduled.
   const conversationRef = useRef<number | null>(null);
   const pendingRef = useRef(false);
   const loadSeq = useRef(0);
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const toggleRef = useRef<HTMLButtonElement>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const historySummaryRef = useRef<HTMLElement>(null);
-  const panelRef = useRef<HTMLDivElement>(null);
   const entriesRef = useRef(entries);
   const conversationsRef = useRef(conversations);
   const unanswered = useRef(new Map<string, Unanswered>());
@@ -366,55 +342,7 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
     if (log) log.scrollTop = log.scrollHeight;
   }, [entries, pending]);
 
-  // While the drawer covers a narrow screen it is modal: everything around it is inert (not
-  // focusable, not read), up to <body>. The status region stays live to announce replies.
-  useEffect(() => {
-    const panel = panelRef.current;
-    if (!modal || !panel) return;
-    const made: Element[] = [];
-    for (let node: Element = panel; node.parentElement && node !== document.body; node = node.parentElement) {
-      for (const sibling of node.parentElement.children) {
-        if (sibling === node || sibling.hasAttribute('inert') || sibling.hasAttribute('data-chat-status')) continue;
-        sibling.setAttribute('inert', '');
-        made.push(sibling);
-      }
-    }
-    return () => made.forEach((el) => el.removeAttribute('inert'));
-  }, [modal]);
-
-  // Opening the drawer puts the cursor in the message box; closing returns to the toggle
-  // (after the page around is no longer inert: effects clean up before they run again).
-  const wasOpen = useRef(false);
-  useEffect(() => {
-    if (open && !wasOpen.current) inputRef.current?.focus();
-    if (!open && wasOpen.current) toggleRef.current?.focus();
-    wasOpen.current = open;
-  }, [open]);
-
-  const close = () => setOpen(false);
-
-  const onPanelKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape' && open) {
-      event.stopPropagation();
-      close();
-      return;
-    }
-    // The modal drawer keeps Tab inside: past the last control back to the first, and back.
-    if (event.key === 'Tab' && modal && panelRef.current) {
-      const stops = tabbable(panelRef.current);
-      const first = stops[0];
-      const last = stops[stops.length - 1];
-      if (!first || !last) return;
-      const active = document.activeElement;
-      if (event.shiftKey && (active === first || !panelRef.current.contains(active))) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (active === last || !panelRef.current.contains(active))) {
-        event.preventDefault();
-        first.focus();
-      }
-    }
-  };
+  const drawer = useChatDrawer(inputRef);
 
   const onInputKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter sends, Shift+Enter is a new line; Enter that ends an IME composition is neither.
@@ -438,11 +366,11 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
     <>
       <button
         type="button"
-        ref={toggleRef}
+        ref={drawer.toggleRef}
         className="chat-toggle primary"
         aria-controls="chat-panel"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
+        aria-expanded={drawer.open}
+        onClick={drawer.toggle}
       >
         Assistant
       </button>
@@ -452,19 +380,19 @@ export function ChatPanel({ userId, api: injected, onTasksChanged }: Props) {
       {/* Beside the tasks it is a complementary region; as a drawer over them, a modal dialog. */}
       <div
         id="chat-panel"
-        ref={panelRef}
-        className={`chat-panel${open ? ' open' : ''}`}
-        role={narrow ? 'dialog' : 'complementary'}
-        aria-modal={narrow ? true : undefined}
+        ref={drawer.panelRef}
+        className={`chat-panel${drawer.open ? ' open' : ''}`}
+        role={drawer.narrow ? 'dialog' : 'complementary'}
+        aria-modal={drawer.narrow ? true : undefined}
         aria-labelledby="chat-heading"
-        onKeyDown={onPanelKeyDown}
+        onKeyDown={drawer.onPanelKeyDown}
       >
         <div className="chat-head">
           <h2 id="chat-heading">Assistant</h2>
           <button type="button" onClick={startNew} disabled={pending || !hydrated}>
             New conversation
           </button>
-          <button type="button" className="chat-close" aria-label="Close assistant" onClick={close}>
+          <button type="button" className="chat-close" aria-label="Close assistant" onClick={drawer.close}>
             ×
           </button>
         </div>
