@@ -5,7 +5,7 @@ import { chromiumPath } from './src/browser';
 import { ports } from './src/stack';
 
 const reports = process.env.E2E_REPORT_DIR ?? '../../reports/apps/web-e2e';
-// Against an already running stack (the images, see tools/containers/e2e-containers.mjs),
+// Against an already running stack (the images, see infra/src/containers/e2e-containers.ts),
 // specs that start their own web servers from the local build do not apply: the container
 // run proves the same (one image, BACKEND_URL read at run time) with the image itself.
 const attached = Boolean(process.env.E2E_STACK_STATE);

@@ -11,7 +11,7 @@ export const root = path.resolve(__dirname, '../../..');
 const reports = path.join(root, 'reports/apps/web-e2e');
 const python = path.join(root, '.venv/bin/python');
 const standaloneServer = path.join(root, 'apps/web/.next/standalone/apps/web/server.js');
-// E2E_STACK_STATE: a stack someone else started (tools/containers/e2e-containers.mjs runs
+// E2E_STACK_STATE: a stack someone else started (infra/src/containers/e2e-containers.ts runs
 // the suite against the images that way); otherwise this file starts processes itself.
 const attached = process.env.E2E_STACK_STATE;
 const stateFile = attached ?? path.join(tmpdir(), `todo-e2e-stack-${process.env.E2E_WEB_PORT ?? '3901'}.json`);

@@ -1,7 +1,7 @@
 // How the Helm chart runs each container, read from the rendered chart, in a form Docker can
 // use: the command, the environment (ConfigMaps, Secrets and $(VAR) references resolved),
 // the port, the probe paths, the user and the security settings. The container e2e run
-// (tools/containers/stack.mjs) starts the images with exactly this, so a chart that gives
+// (infra/src/containers/stack.ts) starts the images with exactly this, so a chart that gives
 // an image a wrong variable, port, probe path, user or a write outside its volumes fails
 // that run.
 //

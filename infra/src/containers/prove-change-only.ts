@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Proves that `nx run-many -t docker-build` rebuilds only the images whose inputs changed,
 // and prints how long each step took:
 //   1. build both images (cold or warm, whatever the engine holds)
@@ -10,32 +9,38 @@
 // Every change is undone before the script ends. Exits non-zero when a step builds the
 // wrong images. Base images come from TODO_PYTHON_IMAGE / TODO_NODE_IMAGE when set.
 //
-//   node tools/containers/prove-change-only.mjs
+//   npm run nx -- run infra:prove-change-only
 import { execFileSync } from 'node:child_process';
-import { writeSection } from '../bench/report.ts';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeSection } from '@todo/tools/bench/report';
+import { root } from '../workspace';
+import { builtImage, type ImageReport } from './images';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const projects = { api: 'todo-api', web: 'todo-web' };
+type Project = 'api' | 'web';
+const projects: Record<Project, string> = { api: 'todo-api', web: 'todo-web' };
+const projectNames = Object.keys(projects) as Project[];
 
-function build() {
+interface BuildResult {
+  seconds: number;
+  reports: Record<Project, ImageReport>;
+  built: Project[];
+}
+
+function build(): BuildResult {
   const started = performance.now();
-  execFileSync(process.execPath, ['tools/scripts/nx.mjs', 'run-many', '-t', 'docker-build', '-p', ...Object.keys(projects), '--outputStyle=stream'], {
+  execFileSync(process.execPath, ['tools/scripts/nx.mjs', 'run-many', '-t', 'docker-build', '-p', ...projectNames, '--outputStyle=stream'], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const seconds = (performance.now() - started) / 1000;
-  const reports = Object.fromEntries(
-    Object.entries(projects).map(([project, image]) => [project, JSON.parse(readFileSync(path.join(root, 'dist/images', `${image}.json`), 'utf8'))]),
-  );
-  return { seconds, reports, built: Object.keys(projects).filter((p) => reports[p].built) };
+  const reports = { api: builtImage(projects.api), web: builtImage(projects.web) };
+  return { seconds, reports, built: projectNames.filter((p) => reports[p].built) };
 }
 
 /** Appends a line to a file for the duration of `fn`, then restores it byte for byte. */
-function withChange(file, line, fn) {
+function withChange<T>(file: string, line: string, fn: () => T): T {
   const full = path.join(root, file);
   const before = readFileSync(full);
   appendFileSync(full, line);
@@ -46,9 +51,18 @@ function withChange(file, line, fn) {
   }
 }
 
-const steps = [];
+interface Step {
+  name: string;
+  seconds: number;
+  built: Project[];
+  ok: boolean;
+  expected: Project[] | null;
+  reports: Record<Project, ImageReport>;
+}
+const steps: Step[] = [];
 let failed = false;
-function step(name, expected, run) {
+/** Runs one step; `expected` lists the projects it must build (null: whatever it builds). */
+function step(name: string, expected: Project[] | null, run: () => BuildResult): BuildResult {
   console.log(`\n== ${name}`);
   const result = run();
   const ok = expected === null || JSON.stringify(result.built) === JSON.stringify(expected);
@@ -76,7 +90,7 @@ execFileSync('docker', ['image', 'rm', first.reports.api.ref], { stdio: 'ignore'
 step('api image removed from the engine', ['api'], build);
 
 const lines = [
-  `- Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores with \`node tools/containers/prove-change-only.mjs\`; base images ${process.env.TODO_PYTHON_IMAGE ?? 'python (official)'}, ${process.env.TODO_NODE_IMAGE ?? 'node (official)'}.`,
+  `- Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores with \`npm run nx -- run infra:prove-change-only\`; base images ${process.env.TODO_PYTHON_IMAGE ?? 'python (official)'}, ${process.env.TODO_NODE_IMAGE ?? 'node (official)'}.`,
   `- Build cache before the first step: ${cacheBefore ?? 'unknown'} (${cacheBefore === '0B' ? 'a cold build' : 'layers may be warm'}).`,
   '- "seconds" is the whole `nx run-many -t docker-build` (both targets, side by side); "build" is each image build alone.',
   '',
@@ -92,7 +106,7 @@ console.log(`\n${lines.join('\n')}`);
 for (const [project, report] of Object.entries(first.reports)) {
   console.log(`${project}: ${report.ref}, ${(report.size / 1e6).toFixed(1)} MB`);
 }
-if (!failed) writeSection('image-builds', 'Image builds (`node tools/containers/prove-change-only.mjs`)', lines.join('\n'));
+if (!failed) writeSection('image-builds', 'Image builds (`nx run infra:prove-change-only`)', lines.join('\n'));
 if (failed) {
   console.error('\nchange-only rebuilds: FAILED');
   process.exit(1);
