@@ -10,16 +10,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readImageReport } from '@todo/images';
 import { writeSection } from '@todo/tools/bench/report';
 import { root } from '../workspace';
 import { docker, dockerResult, logs } from './docker';
-import { builtImage } from './images';
 import { newStackId, removeStack, runApp, stackNames, startStack, type App } from './stack';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
 const MB = 1e6;
 const goals: Record<App, number> = { api: 200 * MB, web: 180 * MB };
-const images = { api: builtImage('todo-api'), web: builtImage('todo-web') };
+const images = { api: readImageReport(root, 'todo-api'), web: readImageReport(root, 'todo-web') };
 
 interface SizeRow {
   ref: string;

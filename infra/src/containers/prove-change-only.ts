@@ -14,9 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readImageReport, type ImageReport } from '@todo/images';
 import { writeSection } from '@todo/tools/bench/report';
 import { root } from '../workspace';
-import { builtImage, type ImageReport } from './images';
 
 type Project = 'api' | 'web';
 const projects: Record<Project, string> = { api: 'todo-api', web: 'todo-web' };
@@ -35,7 +35,7 @@ function build(): BuildResult {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const seconds = (performance.now() - started) / 1000;
-  const reports = { api: builtImage(projects.api), web: builtImage(projects.web) };
+  const reports = { api: readImageReport(root, projects.api), web: readImageReport(root, projects.web) };
   return { seconds, reports, built: projectNames.filter((p) => reports[p].built) };
 }
 

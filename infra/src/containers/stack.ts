@@ -5,9 +5,10 @@
 // are the network aliases, so a chart that does not fit its images fails here. Only the web
 // port is published (on loopback). Used by e2e-containers.ts and bench-images.ts.
 import { randomBytes } from 'node:crypto';
+import { readImageReport } from '@todo/images';
 import { chartContainers, type ChartContainers, type ContainerSpec } from '../chart/container-spec';
+import { root } from '../workspace';
 import { docker, dockerResult, type DockerResult } from './docker';
-import { builtImage } from './images';
 import { freePort, waitExec, waitHealthy, waitHttp } from './wait';
 
 export type App = 'api' | 'web';
@@ -106,7 +107,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   const [webPort, apiPort] = [await freePort(), await freePort()];
   const webUrl = `http://127.0.0.1:${webPort}`;
   const chart = await chartContainers({ webOrigin: webUrl, secrets });
-  const refs = { 'todo-api': builtImage('todo-api').ref, 'todo-web': builtImage('todo-web').ref };
+  const refs = { 'todo-api': readImageReport(root, 'todo-api').ref, 'todo-web': readImageReport(root, 'todo-web').ref };
   const images = { api: imageFor(refs, chart.api), web: imageFor(refs, chart.web) };
   const stack: Stack = { id, names, chart, refs, images, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
 

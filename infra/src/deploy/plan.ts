@@ -4,17 +4,8 @@
 // tests check every decision without a cluster.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ImageReport } from '@todo/images';
 import type { SetValue } from '@todo/kube';
-
-/** What `nx run <app>:docker-build` wrote to dist/images/<image>.json. */
-export interface ImageReport {
-  image: string;
-  tag: string;
-  ref: string;
-  id: string;
-  size: number;
-  built: boolean;
-}
 
 /**
  * How images reach the cluster:

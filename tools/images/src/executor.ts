@@ -1,0 +1,122 @@
+// docker-build: one image per project, tagged by the Nx task hash.
+//
+// Identical inputs give an identical hash, so an identical tag. The Docker engine is the
+// cache: when it already holds `<image>:nx-<hash>`, nothing is built; when it does not (a
+// pruned daemon, a fresh machine, Minikube's own engine), the image is built through
+// @nx-tools/nx-container. Nx's own cache is off for this target (`cache: false`), because a
+// cache hit would skip this check. The JSON report names the image for later deploy steps.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import type { run } from '@nx-tools/nx-container';
+import { type ImageReport, writeImageReport } from './report';
+
+type BuildOptions = Parameters<typeof run>[0];
+
+export interface DockerImageOptions {
+  /** repository, e.g. todo-api */
+  image: string;
+  /** friendly tag moved to the newest build; default `dev` */
+  movingTag?: string;
+  /** build argument → environment variable that may override it */
+  baseImages?: Record<string, string>;
+  /** where the report goes, relative to the workspace */
+  report: string;
+  /** options for @nx-tools/nx-container's build executor */
+  build: BuildOptions;
+}
+
+function taskHash(context: ExecutorContext): string | undefined {
+  const tasks = Object.values(context.taskGraph?.tasks ?? {});
+  const task = tasks.find((t) => t.target.project === context.projectName && t.target.target === context.targetName);
+  return task?.hash ?? process.env.NX_TASK_HASH;
+}
+
+/** A git command's trimmed output, or null outside a git checkout or on failure. */
+function gitOutput(cwd: string, args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** `https://host/owner/repo` for an https or scp-style (`git@host:owner/repo.git`) remote;
+ * null for anything else (a local path), which must not end up in a public label. */
+export function publicRepositoryUrl(remote: string): string | null {
+  const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?$/.exec(remote);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  const https = /^https:\/\/(?:[^@/]+@)?([^/]+\/.+?)(?:\.git)?$/.exec(remote);
+  return https ? `https://${https[1]}` : null;
+}
+
+/** The image's id and size when the engine has `ref`, else null. */
+function inspect(ref: string): { id: string; size: number } | null {
+  try {
+    const out = execFileSync('docker', ['image', 'inspect', '--format', '{{json .}}', ref], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const info = JSON.parse(out) as { Id: string; Size: number };
+    return { id: info.Id, size: info.Size };
+  } catch {
+    return null;
+  }
+}
+
+/** Build arguments: the Dockerfile's own, base images overridden from the environment, and
+ * OCI labels saying which commit and version the image was built from and where its source
+ * lives (the tag already says which inputs). */
+function buildArgs(options: DockerImageOptions, root: string): string[] {
+  const args = [...(options.build['build-args'] ?? [])];
+  for (const [arg, variable] of Object.entries(options.baseImages ?? {})) {
+    const value = process.env[variable];
+    if (value) args.push(`${arg}=${value}`);
+  }
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  args.push(`OCI_VERSION=${version}`);
+  const source = gitOutput(root, ['remote', 'get-url', 'origin']);
+  const sourceUrl = source && publicRepositoryUrl(source);
+  if (sourceUrl) args.push(`OCI_SOURCE=${sourceUrl}`);
+  const revision = gitOutput(root, ['rev-parse', 'HEAD']);
+  if (revision) args.push(`OCI_REVISION=${revision}`, `OCI_CREATED=${new Date().toISOString()}`);
+  return args;
+}
+
+export default async function dockerImage(options: DockerImageOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const hash = taskHash(context);
+  if (!hash) {
+    console.error('docker-build: Nx gave this task no hash; run it through nx (nx run PROJECT:docker-build)');
+    return { success: false };
+  }
+  const tag = `nx-${hash}`;
+  const ref = `${options.image}:${tag}`;
+  const moving = `${options.image}:${options.movingTag ?? 'dev'}`;
+
+  let built = false;
+  let buildSeconds = 0;
+  if (inspect(ref)) {
+    console.log(`docker-build: ${ref} is already in the engine; nothing to build`);
+  } else {
+    const args = buildArgs(options, context.root);
+    console.log(`docker-build: building ${ref} with ${args.join(' ')}`);
+    // Loaded only when something is built: a reused image needs none of it.
+    const { run: nxContainer } = await import('@nx-tools/nx-container');
+    const started = performance.now();
+    const result = await nxContainer({ engine: 'docker', load: true, ...options.build, 'build-args': args, tags: [ref, moving] }, context);
+    if (!result.success) return result;
+    built = true;
+    buildSeconds = Math.round((performance.now() - started) / 100) / 10;
+  }
+  execFileSync('docker', ['tag', ref, moving]);
+  const found = inspect(ref);
+  if (!found) {
+    console.error(`docker-build: the build finished but the engine has no ${ref}`);
+    return { success: false };
+  }
+  const report: ImageReport = { image: options.image, tag, ref, movingTag: moving, id: found.id, size: found.size, built, buildSeconds };
+  writeImageReport(context.root, report, options.report);
+  console.log(`docker-build: ${ref} ${(found.size / 1e6).toFixed(1)} MB (${built ? 'built' : 'reused'}) → ${options.report}`);
+  return { success: true };
+}
