@@ -1,7 +1,7 @@
 // The app as containers, run the way the Helm chart runs them: PostgreSQL, the migration
 // Job's containers, api and web on a private Docker network. Every container's command,
 // environment, port, probe paths, user, read-only root, writable volumes and dropped
-// capabilities come from the rendered chart (infra/src/chart/container-spec.ts), and the
+// capabilities come from the rendered chart (charts/todo-chatbot/src/container-spec.ts), and the
 // chart's Service names are the network aliases, so a chart that does not fit its images
 // fails here. Only the web port is published (on loopback). Used by e2e-containers.mjs and
 // bench-images.mjs.
@@ -46,7 +46,7 @@ function hardening(spec) {
  * @returns {ChartContainers}
  */
 function chartContainers(input) {
-  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['infra/src/chart/container-spec.ts'], {
+  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['charts/todo-chatbot/src/container-spec.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, TODO_SPEC_INPUT: JSON.stringify(input) },

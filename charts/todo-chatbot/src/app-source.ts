@@ -3,7 +3,7 @@
 // behind the probes, and the environment variables each app reads.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root } from '../workspace';
+import { root } from './workspace';
 
 const read = (rel: string): string => readFileSync(path.join(root, rel), 'utf8');
 

@@ -6,9 +6,9 @@
 // that run.
 //
 //   TODO_SPEC_INPUT='{"webOrigin":"http://127.0.0.1:3000","secrets":{...}}' \
-//     npx tsx infra/src/chart/container-spec.ts   # prints JSON
+//     npx tsx charts/todo-chatbot/src/container-spec.ts   # prints JSON
 import { Helm, type K8sObject } from '@todo/kube';
-import { chartDir, root } from '../workspace';
+import { chartDir, root } from './workspace';
 
 export interface SpecInput {
   webOrigin: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { Helm, type K8sObject } from '@todo/kube';
 import { labelsMatch, type LabelSelector } from '@todo/kube';
-import { chartDir, root } from '../workspace';
+import { chartDir, root } from './workspace';
 
 export type { K8sObject };
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { chartDir } from '../workspace';
+import { chartDir } from './workspace';
 import {
   containers,
   FULLNAME,
