@@ -46,7 +46,7 @@ function hardening(spec) {
  * @returns {ChartContainers}
  */
 function chartContainers(input) {
-  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['charts/todo-chatbot/src/container-spec.ts'], {
+  const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['charts/todo-chatbot/src/container-spec-cli.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, TODO_SPEC_INPUT: JSON.stringify(input) },
