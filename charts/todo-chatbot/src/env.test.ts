@@ -21,6 +21,7 @@ import {
   type K8sObject,
   type Rendered,
   type ResolvedEnvVar,
+  type ServiceSpec,
 } from './render';
 
 let renders: Rendered[];
@@ -119,10 +120,10 @@ describe('web container', () => {
   test('BACKEND_URL is http://<the rendered api Service>:<its port>, and that Service has the api as its backend', () => {
     for (const r of renders) {
       const svc = getObject(r.objects, 'Service', `${FULLNAME}-api`);
-      const port = (spec(svc).ports as { port: number }[])[0]!.port;
+      const port = spec<ServiceSpec>(svc).ports![0]!.port;
       const env = resolvedEnv(r.objects, appContainer(r.objects, 'web'));
       expect({ where: r.label, BACKEND_URL: env.get('BACKEND_URL')?.value }).toEqual({ where: r.label, BACKEND_URL: `http://${svc.metadata.name}:${port}` });
-      const backends = podsSelectedBy(r.objects, { matchLabels: spec(svc).selector }).map((p) => id(p.owner));
+      const backends = podsSelectedBy(r.objects, { matchLabels: spec<ServiceSpec>(svc).selector }).map((p) => id(p.owner));
       expect({ where: r.label, backends }).toEqual({ where: r.label, backends: [`Deployment/${FULLNAME}-api`] });
     }
   });

@@ -47,10 +47,26 @@ export const CI_CASES: string[] = readdirSync(ciDir)
 
 export const ciValuesFile = (caseName: string): string => path.join(ciDir, `${caseName}-values.yaml`);
 
+interface Egress<P> {
+  cidrs: string[];
+  ports: P;
+}
+/** The values the tests read (values.schema.json holds them all). */
+export interface ChartValues {
+  api: { containerPort: number };
+  web: { containerPort: number };
+  auth: { existingSecret?: string };
+  llm: { apiKey?: string; existingSecret?: string; baseUrl?: string; egress: Egress<number[]> };
+  postgresql: { enabled: boolean; containerPort: number; auth: { existingSecret?: string } };
+  externalDatabase: { url?: string; existingSecret?: string; egress: Omit<Egress<never>, 'ports'> & { port: number } };
+  networkPolicy: { allowExternal?: boolean; ingressControllerNamespaceSelector?: LabelSelector };
+}
+
 /** The chart's values.yaml with a CI case's file merged over it (maps merge, anything else replaces). */
-export function caseValues(caseName: string): any {
+export function caseValues(caseName: string): ChartValues {
   const load = (file: string): unknown => parse(readFileSync(file, 'utf8')) ?? {};
-  return merge(load(path.join(chartDir, 'values.yaml')), load(ciValuesFile(caseName)));
+  // values.schema.json validates every CI case, so the merged values have this shape.
+  return merge(load(path.join(chartDir, 'values.yaml')), load(ciValuesFile(caseName))) as ChartValues;
 }
 function merge(base: unknown, over: unknown): unknown {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -110,8 +126,31 @@ export const isTest = (o: K8sObject): boolean => (o.metadata.annotations?.['helm
 export const componentOf = (o: { metadata?: { labels?: Record<string, string> } }): string | undefined =>
   o.metadata?.labels?.['app.kubernetes.io/component'];
 
-/** Typed access to an object's `spec` (the tests read what they need from it). */
-export const spec = (o: K8sObject): any => (o as { spec?: unknown }).spec ?? {};
+/** The `spec` fields the tests read of workloads, autoscalers, disruption budgets and Ingresses. */
+export interface ObjectSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  serviceName?: string;
+  minReplicas?: number;
+  maxReplicas?: number;
+  minAvailable?: number | string;
+  scaleTargetRef?: { apiVersion?: string; kind: string; name: string };
+  template?: { metadata?: PodTemplate['metadata']; spec?: PodSpec };
+  jobTemplate?: { spec?: { template?: { metadata?: PodTemplate['metadata']; spec?: PodSpec } } };
+  volumeClaimTemplates?: { metadata: { name: string } }[];
+  rules?: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] } }[];
+  tls?: { hosts: string[]; secretName: string }[];
+}
+/** A Service's `spec`. */
+export interface ServiceSpec {
+  selector?: Record<string, string>;
+  ports?: { name: string; port: number; targetPort?: number | string; protocol?: string }[];
+  type?: string;
+  clusterIP?: string;
+}
+
+/** An object's `spec`, as the shape the caller names (ObjectSpec unless told). */
+export const spec = <T extends object = ObjectSpec>(o: K8sObject): T => ((o as { spec?: T }).spec ?? {}) as T;
 
 // ---------------------------------------------------------------- pods
 
@@ -208,13 +247,13 @@ export function podSpecs(objects: readonly K8sObject[]): PodTemplate[] {
     if (!POD_KINDS.includes(o.kind)) continue;
     const s = spec(o);
     if (o.kind === 'Pod') {
-      pods.push({ owner: o, metadata: o.metadata, spec: s as PodSpec, claimTemplates: [] });
+      pods.push({ owner: o, metadata: o.metadata, spec: spec<PodSpec>(o), claimTemplates: [] });
       continue;
     }
     const template = o.kind === 'CronJob' ? s.jobTemplate?.spec?.template : s.template;
     if (!template?.spec) throw new Error(`${id(o)} has no pod template`);
-    const claimTemplates = ((s.volumeClaimTemplates ?? []) as { metadata: { name: string } }[]).map((c) => c.metadata.name);
-    pods.push({ owner: o, metadata: template.metadata ?? {}, spec: template.spec as PodSpec, claimTemplates });
+    const claimTemplates = (s.volumeClaimTemplates ?? []).map((c) => c.metadata.name);
+    pods.push({ owner: o, metadata: template.metadata ?? {}, spec: template.spec, claimTemplates });
   }
   return pods;
 }
