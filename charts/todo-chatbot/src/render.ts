@@ -5,9 +5,11 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { Helm, type K8sObject } from '@todo/kube';
 import { labelsMatch, type LabelSelector } from '@todo/kube';
+import type { ChartValues, Container, ObjectSpec, PodSpec, PodTemplate } from './shapes';
 import { chartDir, root } from './workspace';
 
 export type { K8sObject };
+export type * from './shapes';
 
 /** A non-default release and namespace, so a hard-coded `default` or `todo` shows. */
 export const RELEASE = 'rel';
@@ -46,21 +48,6 @@ export const CI_CASES: string[] = readdirSync(ciDir)
   .map((f) => f.replace(/-values\.yaml$/, ''));
 
 export const ciValuesFile = (caseName: string): string => path.join(ciDir, `${caseName}-values.yaml`);
-
-interface Egress<P> {
-  cidrs: string[];
-  ports: P;
-}
-/** The values the tests read (values.schema.json holds them all). */
-export interface ChartValues {
-  api: { containerPort: number };
-  web: { containerPort: number };
-  auth: { existingSecret?: string };
-  llm: { apiKey?: string; existingSecret?: string; baseUrl?: string; egress: Egress<number[]> };
-  postgresql: { enabled: boolean; containerPort: number; auth: { existingSecret?: string } };
-  externalDatabase: { url?: string; existingSecret?: string; egress: Omit<Egress<never>, 'ports'> & { port: number } };
-  networkPolicy: { allowExternal?: boolean; ingressControllerNamespaceSelector?: LabelSelector };
-}
 
 /** The chart's values.yaml with a CI case's file merged over it (maps merge, anything else replaces). */
 export function caseValues(caseName: string): ChartValues {
@@ -126,117 +113,10 @@ export const isTest = (o: K8sObject): boolean => (o.metadata.annotations?.['helm
 export const componentOf = (o: { metadata?: { labels?: Record<string, string> } }): string | undefined =>
   o.metadata?.labels?.['app.kubernetes.io/component'];
 
-/** The `spec` fields the tests read of workloads, autoscalers, disruption budgets and Ingresses. */
-export interface ObjectSpec {
-  replicas?: number;
-  selector?: LabelSelector;
-  serviceName?: string;
-  minReplicas?: number;
-  maxReplicas?: number;
-  minAvailable?: number | string;
-  scaleTargetRef?: { apiVersion?: string; kind: string; name: string };
-  template?: { metadata?: PodTemplate['metadata']; spec?: PodSpec };
-  jobTemplate?: { spec?: { template?: { metadata?: PodTemplate['metadata']; spec?: PodSpec } } };
-  volumeClaimTemplates?: { metadata: { name: string } }[];
-  rules?: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] } }[];
-  tls?: { hosts: string[]; secretName: string }[];
-}
-/** A Service's `spec`. */
-export interface ServiceSpec {
-  selector?: Record<string, string>;
-  ports?: { name: string; port: number; targetPort?: number | string; protocol?: string }[];
-  type?: string;
-  clusterIP?: string;
-}
-
 /** An object's `spec`, as the shape the caller names (ObjectSpec unless told). */
 export const spec = <T extends object = ObjectSpec>(o: K8sObject): T => ((o as { spec?: T }).spec ?? {}) as T;
 
 // ---------------------------------------------------------------- pods
-
-export interface Probe {
-  httpGet?: { path?: string; port?: number | string; scheme?: string };
-  tcpSocket?: { port?: number | string };
-  exec?: { command?: string[] };
-  grpc?: { port?: number };
-  [field: string]: unknown;
-}
-export interface LifecycleHandler {
-  exec?: { command?: string[] };
-  httpGet?: { path?: string; port?: number | string };
-  sleep?: { seconds: number };
-  tcpSocket?: unknown;
-}
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: {
-    secretKeyRef?: { name: string; key: string; optional?: boolean };
-    configMapKeyRef?: { name: string; key: string; optional?: boolean };
-    fieldRef?: { fieldPath: string };
-    resourceFieldRef?: unknown;
-  };
-}
-export interface EnvFromSource {
-  configMapRef?: { name: string; optional?: boolean };
-  secretRef?: { name: string; optional?: boolean };
-  prefix?: string;
-}
-export interface SecurityContext {
-  runAsNonRoot?: boolean;
-  runAsUser?: number;
-  runAsGroup?: number;
-  fsGroup?: number;
-  readOnlyRootFilesystem?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  privileged?: boolean;
-  capabilities?: { add?: string[]; drop?: string[] };
-  seccompProfile?: { type?: string };
-}
-export interface Container {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
-  env?: EnvVar[];
-  envFrom?: EnvFromSource[];
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  lifecycle?: { preStop?: LifecycleHandler; postStart?: LifecycleHandler };
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: SecurityContext;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-export interface Volume {
-  name: string;
-  emptyDir?: unknown;
-  persistentVolumeClaim?: { claimName: string };
-  secret?: unknown;
-  configMap?: unknown;
-  projected?: unknown;
-  hostPath?: unknown;
-  [field: string]: unknown;
-}
-export interface PodSpec {
-  securityContext?: SecurityContext;
-  automountServiceAccountToken?: boolean;
-  serviceAccountName?: string;
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-  [field: string]: unknown;
-}
-export interface PodTemplate {
-  /** The object carrying the pod (Deployment, StatefulSet, Job or Pod). */
-  owner: K8sObject;
-  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: PodSpec;
-  /** Claims from a StatefulSet's volumeClaimTemplates (their names count as volumes). */
-  claimTemplates: string[];
-}
 
 export const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
