@@ -1,4 +1,4 @@
-"""`todo-api`: serve, migrate, check-config, openapi, mint-token.
+"""`todo-api`: serve, migrate, check-config, openapi, runtime, mint-token.
 
 Every subcommand loads and checks the configuration first, so a missing or bad variable is
 reported by name before anything starts.
@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
 
     openapi = sub.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+
+    runtime = sub.add_parser("runtime", help="write runtime.json (what the chart must agree with)")
+    runtime.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
 
     mint = sub.add_parser(
         "mint-token", help="print a bearer token for local testing (signed with JWT_SECRET)"
@@ -114,6 +117,17 @@ def _openapi(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _runtime(settings: Settings, args: argparse.Namespace) -> int:
+    from todo_api.runtime_manifest import render_runtime_manifest
+
+    document = render_runtime_manifest(settings)
+    if args.output:
+        args.output.write_text(document)
+    else:
+        sys.stdout.write(document)
+    return 0
+
+
 def _mint_token(settings: Settings, args: argparse.Namespace) -> int:
     from todo_api.core.security import mint_token
 
@@ -130,6 +144,7 @@ _COMMANDS = {
     "migrate": _migrate,
     "check-config": _check_config,
     "openapi": _openapi,
+    "runtime": _runtime,
     "mint-token": _mint_token,
 }
 

@@ -380,7 +380,7 @@ metadata:
     helm.sh/hook: test
     # A failed test pod stays for `kubectl logs`; the next `helm test` replaces it.
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
-    # Policy checks (nx run infra:helm-lint) that do not apply to a one-shot test pod.
+    # Policy checks (nx run chart:lint) that do not apply to a one-shot test pod.
     checkov.io/skip1: CKV_K8S_8=a helm test pod runs one check and exits; there is nothing to keep alive
     checkov.io/skip2: CKV_K8S_9=a helm test pod receives no traffic, so it has no readiness to report
     {{- with $ctx.Values.commonAnnotations }}

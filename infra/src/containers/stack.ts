@@ -1,12 +1,12 @@
 // The app as containers, run the way the Helm chart runs them: PostgreSQL, the migration
 // Job's containers, api and web on a private Docker network. Every container's command,
 // environment, port, probe paths, user, read-only root, writable volumes and dropped
-// capabilities come from the rendered chart (chartContainers), and the chart's Service names
+// capabilities come from the rendered chart (containerSpec() of @todo/chart), and the chart's Service names
 // are the network aliases, so a chart that does not fit its images fails here. Only the web
 // port is published (on loopback). Used by e2e-containers.ts and bench-images.ts.
 import { randomBytes } from 'node:crypto';
 import { readImageReport } from '@todo/images';
-import { chartContainers, type ChartContainers, type ContainerSpec } from '../chart/container-spec';
+import { containerSpec, type ChartContainers, type ContainerSpec } from '@todo/chart';
 import { root } from '../workspace';
 import { docker, dockerResult, type DockerResult } from './docker';
 import { freePort, waitExec, waitHealthy, waitHttp } from './wait';
@@ -106,7 +106,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   const secrets = { jwt: randomBytes(32).toString('base64url'), auth: randomBytes(32).toString('base64url'), postgres: randomBytes(24).toString('hex') };
   const [webPort, apiPort] = [await freePort(), await freePort()];
   const webUrl = `http://127.0.0.1:${webPort}`;
-  const chart = await chartContainers({ webOrigin: webUrl, secrets });
+  const chart = await containerSpec({ webOrigin: webUrl, secrets });
   const refs = { 'todo-api': readImageReport(root, 'todo-api').ref, 'todo-web': readImageReport(root, 'todo-web').ref };
   const images = { api: imageFor(refs, chart.api), web: imageFor(refs, chart.web) };
   const stack: Stack = { id, names, chart, refs, images, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };

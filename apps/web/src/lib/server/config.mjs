@@ -20,6 +20,28 @@ export const MIN_SECRET_BYTES = 32;
  * @property {boolean} authRateLimit Better Auth's per-IP rate limit on sign-in/sign-up
  */
 
+/**
+ * Every variable loadConfig reads, and whether production refuses to start without it
+ * (JWT_SECRET may fall back to BETTER_AUTH_SECRET, BACKEND_URL to NEXT_PUBLIC_BACKEND_URL).
+ * Published in apps/web/runtime.json for the Helm chart; a test keeps it equal to the reads.
+ * @type {readonly { name: string, requiredInProduction: boolean }[]}
+ */
+export const ENV_VARS = [
+  { name: 'APP_ENV', requiredInProduction: false },
+  { name: 'NODE_ENV', requiredInProduction: false },
+  { name: 'BACKEND_URL', requiredInProduction: true },
+  { name: 'NEXT_PUBLIC_BACKEND_URL', requiredInProduction: false },
+  { name: 'JWT_SECRET', requiredInProduction: false },
+  { name: 'BETTER_AUTH_SECRET', requiredInProduction: true },
+  { name: 'BETTER_AUTH_URL', requiredInProduction: true },
+  { name: 'AUTH_TRUSTED_ORIGINS', requiredInProduction: false },
+  { name: 'PORT', requiredInProduction: false },
+  { name: 'API_TOKEN_TTL_SECONDS', requiredInProduction: false },
+  { name: 'DATABASE_URL', requiredInProduction: false },
+  { name: 'AUTH_SQLITE_PATH', requiredInProduction: false },
+  { name: 'AUTH_RATE_LIMIT', requiredInProduction: false },
+];
+
 export class ConfigError extends Error {
   /** @param {string[]} problems */
   constructor(problems) {

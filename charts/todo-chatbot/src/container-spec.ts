@@ -4,11 +4,9 @@
 // (infra/src/containers/stack.ts) starts the images with exactly this, so a chart that gives
 // an image a wrong variable, port, probe path, user or a write outside its volumes fails
 // that run.
-//
-//   TODO_SPEC_INPUT='{"webOrigin":"http://127.0.0.1:3000","secrets":{...}}' \
-//     npx tsx infra/src/chart/container-spec.ts   # prints JSON
 import { Helm, type K8sObject } from '@todo/kube';
-import { chartDir, root } from '../workspace';
+import { podSpecs, type Container, type PodSpec } from './render';
+import { chartDir, root } from './workspace';
 
 export interface SpecInput {
   webOrigin: string;
@@ -47,14 +45,15 @@ export interface ChartContainers {
   postgresql: ContainerSpec & { dataDir?: string };
 }
 
-type Obj = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string>; spec?: any };
+type Data = K8sObject & { data?: Record<string, string>; stringData?: Record<string, string> };
 
 const RELEASE = 'todo';
 const WEB_CONTAINER_PORT = 3000;
 
-export async function chartContainers(input: SpecInput): Promise<ChartContainers> {
+/** The chart rendered for these secrets and this public origin, as Docker would run it. */
+export async function containerSpec(input: SpecInput): Promise<ChartContainers> {
   const helm = await Helm.create({ workspaceRoot: root });
-  const objects = (await helm.template(chartDir, {
+  const objects = await helm.template(chartDir, {
     release: RELEASE,
     namespace: 'todo',
     set: {
@@ -66,22 +65,30 @@ export async function chartContainers(input: SpecInput): Promise<ChartContainers
       // URL the chart builds from it (the test pods' WEB_URL) reaches the container itself.
       'web.service.port': WEB_CONTAINER_PORT,
     },
-  })) as Obj[];
+  });
   return containersOf(objects);
 }
 
-const component = (o: Obj) => o.metadata.labels?.['app.kubernetes.io/component'];
-function find(objects: Obj[], kind: string, comp: string): Obj {
+const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
+function find(objects: readonly K8sObject[], kind: string, comp: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && component(o) === comp);
   if (!found) throw new Error(`the rendered chart has no ${kind} for ${comp}`);
   return found;
 }
 
-export function containersOf(objects: Obj[]): ChartContainers {
-  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o.data ?? {}]));
+/** The one pod template of a workload (Deployment, StatefulSet or Job) of that component. */
+function podOf(objects: readonly K8sObject[], kind: string, comp: string) {
+  const owner = find(objects, kind, comp);
+  const pod = podSpecs([owner])[0];
+  if (!pod) throw new Error(`${kind} ${owner.metadata.name} has no pod template`);
+  return pod;
+}
+
+export function containersOf(objects: readonly K8sObject[]): ChartContainers {
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, (o as Data).data ?? {}]));
   const secrets = new Map(
     objects
-      .filter((o) => o.kind === 'Secret')
+      .filter((o): o is Data => o.kind === 'Secret')
       .map((o) => [
         o.metadata.name,
         { ...Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), ...(o.stringData ?? {}) },
@@ -93,7 +100,7 @@ export function containersOf(objects: Obj[]): ChartContainers {
     return value;
   };
 
-  const spec = (pod: any, container: any): ContainerSpec => {
+  const spec = (pod: PodSpec, container: Container): ContainerSpec => {
     const env: Record<string, string> = {};
     for (const from of container.envFrom ?? []) {
       if (from.configMapRef) Object.assign(env, configMaps.get(from.configMapRef.name));
@@ -109,7 +116,7 @@ export function containersOf(objects: Obj[]): ChartContainers {
       env[variable.name] = value;
     }
     const security = { ...(pod.securityContext ?? {}), ...(container.securityContext ?? {}) };
-    const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
+    const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
     return {
       repository: String(container.image).replace(/^.*\//, '').replace(/[:@].*$/, ''),
       command: [...(container.command ?? []), ...(container.args ?? [])],
@@ -120,51 +127,38 @@ export function containersOf(objects: Obj[]): ChartContainers {
       readiness: container.readinessProbe?.httpGet?.path,
       user: `${security.runAsUser}:${security.runAsGroup}`,
       readOnlyRootFilesystem: security.readOnlyRootFilesystem === true,
-      writable: (container.volumeMounts ?? []).filter((m: any) => volumes.get(m.name)?.emptyDir).map((m: any) => m.mountPath),
+      writable: (container.volumeMounts ?? []).filter((m) => volumes.get(m.name)?.emptyDir).map((m) => m.mountPath),
       capDrop: security.capabilities?.drop ?? [],
       noNewPrivileges: security.allowPrivilegeEscalation === false,
     };
   };
-  const podOf = (o: Obj) => o.spec.template.spec;
-  const main = (o: Obj) => spec(podOf(o), podOf(o).containers[0]);
+  const main = (kind: string, comp: string): ContainerSpec => {
+    const pod = podOf(objects, kind, comp).spec;
+    return spec(pod, pod.containers[0]!);
+  };
 
-  const job = find(objects, 'Job', 'migrations');
-  const jobPod = podOf(job);
-  const postgres = find(objects, 'StatefulSet', 'postgresql');
-  const pgContainer = podOf(postgres).containers[0];
-  const web = main(find(objects, 'Deployment', 'web'));
+  const jobPod = podOf(objects, 'Job', 'migrations').spec;
+  const postgres = podOf(objects, 'StatefulSet', 'postgresql');
+  const pgContainer = postgres.spec.containers[0]!;
+  const web = main('Deployment', 'web');
   if (web.port !== undefined && web.port !== WEB_CONTAINER_PORT) throw new Error(`the chart's web container listens on ${web.port}, not ${WEB_CONTAINER_PORT}`);
-  const testPods = objects.filter((o) => o.kind === 'Pod' && o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const testPods = podSpecs(objects.filter((o) => o.kind === 'Pod' && o.metadata.annotations?.['helm.sh/hook'] === 'test'));
+  const pgService = objects.find((o) => o.kind === 'Service' && component(o) === 'postgresql' && !o.metadata.name.endsWith('-headless'));
+  if (!pgService) throw new Error('the rendered chart has no (non-headless) Service for postgresql');
   return {
     release: RELEASE,
     services: {
       api: find(objects, 'Service', 'api').metadata.name,
       web: find(objects, 'Service', 'web').metadata.name,
-      postgresql: objects.find((o) => o.kind === 'Service' && component(o) === 'postgresql' && !o.metadata.name.endsWith('-headless'))!.metadata.name,
+      postgresql: pgService.metadata.name,
     },
-    api: main(find(objects, 'Deployment', 'api')),
+    api: main('Deployment', 'api'),
     web,
-    migrations: [...(jobPod.initContainers ?? []), ...jobPod.containers].map((c: any) => spec(jobPod, c)),
-    tests: Object.fromEntries(testPods.map((pod) => [pod.metadata.name, spec(pod.spec, pod.spec.containers[0])])),
+    migrations: [...(jobPod.initContainers ?? []), ...jobPod.containers].map((c) => spec(jobPod, c)),
+    tests: Object.fromEntries(testPods.map((pod) => [pod.owner.metadata.name, spec(pod.spec, pod.spec.containers[0]!)])),
     postgresql: {
-      ...spec(podOf(postgres), pgContainer),
-      dataDir: (pgContainer.volumeMounts ?? []).find((m: any) =>
-        (postgres.spec.volumeClaimTemplates ?? []).some((claim: any) => claim.metadata.name === m.name),
-      )?.mountPath,
+      ...spec(postgres.spec, pgContainer),
+      dataDir: (pgContainer.volumeMounts ?? []).find((m) => postgres.claimTemplates.includes(m.name))?.mountPath,
     },
   };
-}
-
-if (require.main === module) {
-  const input = JSON.parse(process.env.TODO_SPEC_INPUT ?? 'null') as SpecInput | null;
-  if (!input) {
-    console.error('container-spec: set TODO_SPEC_INPUT to {"webOrigin": ..., "secrets": {"jwt", "auth", "postgres"}}');
-    process.exit(2);
-  }
-  chartContainers(input)
-    .then((spec) => process.stdout.write(JSON.stringify(spec)))
-    .catch((error: unknown) => {
-      console.error(`container-spec: ${error instanceof Error ? error.message : error}`);
-      process.exit(1);
-    });
 }

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { Helm, type K8sObject } from '@todo/kube';
 import { labelsMatch, type LabelSelector } from '@todo/kube';
-import { chartDir, root } from '../workspace';
+import type { ChartValues, Container, ObjectSpec, PodSpec, PodTemplate } from './shapes';
+import { chartDir, root } from './workspace';
 
 export type { K8sObject };
+export type * from './shapes';
 
 /** A non-default release and namespace, so a hard-coded `default` or `todo` shows. */
 export const RELEASE = 'rel';
@@ -48,9 +50,10 @@ export const CI_CASES: string[] = readdirSync(ciDir)
 export const ciValuesFile = (caseName: string): string => path.join(ciDir, `${caseName}-values.yaml`);
 
 /** The chart's values.yaml with a CI case's file merged over it (maps merge, anything else replaces). */
-export function caseValues(caseName: string): any {
+export function caseValues(caseName: string): ChartValues {
   const load = (file: string): unknown => parse(readFileSync(file, 'utf8')) ?? {};
-  return merge(load(path.join(chartDir, 'values.yaml')), load(ciValuesFile(caseName)));
+  // values.schema.json validates every CI case, so the merged values have this shape.
+  return merge(load(path.join(chartDir, 'values.yaml')), load(ciValuesFile(caseName))) as ChartValues;
 }
 function merge(base: unknown, over: unknown): unknown {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -110,94 +113,10 @@ export const isTest = (o: K8sObject): boolean => (o.metadata.annotations?.['helm
 export const componentOf = (o: { metadata?: { labels?: Record<string, string> } }): string | undefined =>
   o.metadata?.labels?.['app.kubernetes.io/component'];
 
-/** Typed access to an object's `spec` (the tests read what they need from it). */
-export const spec = (o: K8sObject): any => (o as { spec?: unknown }).spec ?? {};
+/** An object's `spec`, as the shape the caller names (ObjectSpec unless told). */
+export const spec = <T extends object = ObjectSpec>(o: K8sObject): T => ((o as { spec?: T }).spec ?? {}) as T;
 
 // ---------------------------------------------------------------- pods
-
-export interface Probe {
-  httpGet?: { path?: string; port?: number | string; scheme?: string };
-  tcpSocket?: { port?: number | string };
-  exec?: { command?: string[] };
-  grpc?: { port?: number };
-  [field: string]: unknown;
-}
-export interface LifecycleHandler {
-  exec?: { command?: string[] };
-  httpGet?: { path?: string; port?: number | string };
-  sleep?: { seconds: number };
-  tcpSocket?: unknown;
-}
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: {
-    secretKeyRef?: { name: string; key: string; optional?: boolean };
-    configMapKeyRef?: { name: string; key: string; optional?: boolean };
-    fieldRef?: { fieldPath: string };
-    resourceFieldRef?: unknown;
-  };
-}
-export interface EnvFromSource {
-  configMapRef?: { name: string; optional?: boolean };
-  secretRef?: { name: string; optional?: boolean };
-  prefix?: string;
-}
-export interface SecurityContext {
-  runAsNonRoot?: boolean;
-  runAsUser?: number;
-  runAsGroup?: number;
-  fsGroup?: number;
-  readOnlyRootFilesystem?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  privileged?: boolean;
-  capabilities?: { add?: string[]; drop?: string[] };
-  seccompProfile?: { type?: string };
-}
-export interface Container {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
-  env?: EnvVar[];
-  envFrom?: EnvFromSource[];
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  lifecycle?: { preStop?: LifecycleHandler; postStart?: LifecycleHandler };
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: SecurityContext;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-export interface Volume {
-  name: string;
-  emptyDir?: unknown;
-  persistentVolumeClaim?: { claimName: string };
-  secret?: unknown;
-  configMap?: unknown;
-  projected?: unknown;
-  hostPath?: unknown;
-  [field: string]: unknown;
-}
-export interface PodSpec {
-  securityContext?: SecurityContext;
-  automountServiceAccountToken?: boolean;
-  serviceAccountName?: string;
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-  [field: string]: unknown;
-}
-export interface PodTemplate {
-  /** The object carrying the pod (Deployment, StatefulSet, Job or Pod). */
-  owner: K8sObject;
-  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: PodSpec;
-  /** Claims from a StatefulSet's volumeClaimTemplates (their names count as volumes). */
-  claimTemplates: string[];
-}
 
 export const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
@@ -208,13 +127,13 @@ export function podSpecs(objects: readonly K8sObject[]): PodTemplate[] {
     if (!POD_KINDS.includes(o.kind)) continue;
     const s = spec(o);
     if (o.kind === 'Pod') {
-      pods.push({ owner: o, metadata: o.metadata, spec: s as PodSpec, claimTemplates: [] });
+      pods.push({ owner: o, metadata: o.metadata, spec: spec<PodSpec>(o), claimTemplates: [] });
       continue;
     }
     const template = o.kind === 'CronJob' ? s.jobTemplate?.spec?.template : s.template;
     if (!template?.spec) throw new Error(`${id(o)} has no pod template`);
-    const claimTemplates = ((s.volumeClaimTemplates ?? []) as { metadata: { name: string } }[]).map((c) => c.metadata.name);
-    pods.push({ owner: o, metadata: template.metadata ?? {}, spec: template.spec as PodSpec, claimTemplates });
+    const claimTemplates = (s.volumeClaimTemplates ?? []).map((c) => c.metadata.name);
+    pods.push({ owner: o, metadata: template.metadata ?? {}, spec: template.spec, claimTemplates });
   }
   return pods;
 }

@@ -20,11 +20,11 @@ test('every HPA (autoscaling/v2) scales a Deployment of the render, with minRepl
   for (const r of [...renders, minTwo]) {
     for (const hpa of ofKind(r.objects, 'HorizontalPodAutoscaler')) {
       seen++;
-      const ref = spec(hpa).scaleTargetRef;
+      const ref = spec(hpa).scaleTargetRef!;
       expect(hpa.apiVersion).toBe('autoscaling/v2');
       expect({ where: `${r.label} ${id(hpa)}`, ref: [ref.apiVersion, ref.kind] }).toEqual({ where: `${r.label} ${id(hpa)}`, ref: ['apps/v1', 'Deployment'] });
       expect(() => getObject(r.objects, 'Deployment', ref.name)).not.toThrow();
-      expect(spec(hpa).minReplicas).toBeLessThanOrEqual(spec(hpa).maxReplicas);
+      expect(spec(hpa).minReplicas).toBeLessThanOrEqual(spec(hpa).maxReplicas!);
     }
   }
   expect(seen).toBeGreaterThan(0);

@@ -1,8 +1,8 @@
-// 2. Probes and ports equal what the apps really serve: ports from the Dockerfiles' EXPOSE,
-// probe paths from the api's OpenAPI document and route decorators and from web's Next.js
-// route files. The app images are FROM scratch (no shell, no `sleep`): anything the kubelet
+// 2. Probes and ports equal what the apps really serve, as each publishes in
+// apps/<app>/runtime.json: the image's EXPOSEd ports and the probe routes (the api's among
+// the GET routes it serves, web's each a Next.js route handler). The app images are FROM scratch (no shell, no `sleep`): anything the kubelet
 // execs in them must be one of the programs they ship.
-import { apiOpenApiPaths, apiRouteDecorators, dockerfile, webRouteExists, webRouteFile } from './app-source';
+import { appRuntime } from './app-runtime';
 import {
   appContainer,
   containers,
@@ -34,16 +34,11 @@ function probePort(c: Container, probe: Probe): number | undefined {
   return c.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-const APPS = {
-  api: { liveness: '/healthz', readiness: '/readyz' },
-  web: { liveness: '/api/healthz', readiness: '/api/readyz' },
-} as const;
-
 describe.each(['api', 'web'] as const)('%s', (app) => {
-  const expected = APPS[app];
+  const expected = appRuntime(app).probes;
 
-  test(`the container port is the ${app} Dockerfile's EXPOSE, and PORT tells the app to listen there`, () => {
-    const { exposed } = dockerfile(app);
+  test(`the container port is the ${app} image's EXPOSE, and PORT tells the app to listen there`, () => {
+    const exposed = appRuntime(app).image.ports;
     for (const r of renders) {
       const c = appContainer(r.objects, app);
       expect({ where: r.label, ports: (c.ports ?? []).map((p) => p.containerPort) }).toEqual({ where: r.label, ports: exposed });
@@ -51,8 +46,8 @@ describe.each(['api', 'web'] as const)('%s', (app) => {
     }
   });
 
-  test(`startup, liveness (${expected.liveness}) and readiness (${expected.readiness}) probes are HTTP GETs on that port`, () => {
-    const { exposed } = dockerfile(app);
+  test(`startup (${expected.startup}), liveness (${expected.liveness}) and readiness (${expected.readiness}) probes are HTTP GETs on that port`, () => {
+    const exposed = appRuntime(app).image.ports;
     for (const r of renders) {
       const c = appContainer(r.objects, app);
       const got = {
@@ -63,7 +58,7 @@ describe.each(['api', 'web'] as const)('%s', (app) => {
       };
       expect(got).toEqual({
         where: r.label,
-        startup: [expected.liveness, exposed[0]],
+        startup: [expected.startup, exposed[0]],
         liveness: [expected.liveness, exposed[0]],
         readiness: [expected.readiness, exposed[0]],
       });
@@ -71,19 +66,15 @@ describe.each(['api', 'web'] as const)('%s', (app) => {
   });
 });
 
-test('api probe paths are routes the api serves: in apps/api/openapi.json and declared by a route decorator in todo_api', () => {
-  const documented = apiOpenApiPaths();
-  const declared = apiRouteDecorators();
-  for (const path of [APPS.api.liveness, APPS.api.readiness]) {
-    expect(documented).toContain(path);
-    expect(declared).toContain(path);
-  }
+test('api probe paths are GET routes the api publishes as served (apps/api/runtime.json, from its route table)', () => {
+  const { probes, routes } = appRuntime('api');
+  for (const path of Object.values(probes)) expect(routes).toContain(path);
 });
 
-test('web probe paths are served by Next.js route handlers (apps/web/src/app<path>/route.ts)', () => {
-  for (const path of [APPS.web.liveness, APPS.web.readiness]) {
-    expect({ path, file: webRouteFile(path), exists: webRouteExists(path) }).toEqual({ path, file: webRouteFile(path), exists: true });
-  }
+test('web publishes distinct liveness and readiness routes under /api (its generator checks each has a route handler)', () => {
+  const { probes } = appRuntime('web');
+  for (const path of Object.values(probes)) expect(path).toMatch(/^\/api\/[a-z]+$/);
+  expect(probes.liveness).not.toBe(probes.readiness);
 });
 
 test('containers from the app images exec only programs those images ship, in commands, probes and lifecycle hooks', () => {

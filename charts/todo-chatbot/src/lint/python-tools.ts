@@ -1,5 +1,5 @@
 // The Python tools the chart lint runs, pinned, installed explicitly before any check runs
-// (`nx run infra:lint-tools`), never fetched on first use: `uv tool run` prints "Downloading …"
+// (`nx run chart:lint-tools`), never fetched on first use: `uv tool run` prints "Downloading …"
 // on a cold cache only, so a lint that ran it behaved differently on a new machine.
 // Each tool gets its own environment under .tools/python-tools/ (git-ignored).
 import { spawnSync } from 'node:child_process';
@@ -53,7 +53,7 @@ export function installPythonTools(tools: readonly PythonTool[] = Object.values(
     console.log(`lint-tools: installing ${tool.requirement} (a first run downloads it and its dependencies from PyPI)`);
     const started = Date.now();
     const result = spawnSync('uv', ['tool', 'install', '--force', tool.requirement], { env: uvEnv(), stdio: 'inherit' });
-    if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run infra:lint-tools\`, which puts the workspace's uv on PATH`);
+    if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run chart:lint-tools\`, which puts the workspace's uv on PATH`);
     if (result.status !== 0) throw new Error(`uv tool install ${tool.requirement} failed (exit ${result.status}); see its output above`);
     console.log(`lint-tools: ${tool.requirement} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -70,7 +70,7 @@ export interface ToolRun {
 /** Runs an installed pinned tool; fails naming the fix when it is not installed. */
 export function runPythonTool(tool: PythonTool, args: string[]): ToolRun {
   const file = toolPath(tool);
-  if (!existsSync(file)) throw new Error(`${tool.command} is not installed: run \`npm run nx -- run infra:lint-tools\` first`);
+  if (!existsSync(file)) throw new Error(`${tool.command} is not installed: run \`npm run nx -- run chart:lint-tools\` first`);
   const result = spawnSync(file, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`${tool.command} could not run: ${result.error.message}`);
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };

@@ -1,14 +1,14 @@
-// `nx run infra:helm-lint`: the chart checked every way that needs no cluster.
+// `nx run chart:lint`: the chart checked every way that needs no cluster.
 //   1. `helm lint --strict` with each values file of charts/todo-chatbot/ci/;
 //   2. `helm template` of each, as an install and as an upgrade, validated against the Kubernetes OpenAPI schemas of several
 //      minor versions (kubernetes-validate, strict: unknown fields are errors);
 //   3. checkov's Kubernetes policies over every rendered manifest: zero failures, apart from
-//      the skips infra/checkov.yaml explains one by one;
+//      the skips charts/todo-chatbot/checkov.yaml explains one by one;
 //   4. each file in charts/todo-chatbot/tests/bad-values/ rejected, with the error its
 //      first line (`# expect: …`) names.
-// The Python tools are pinned in python-tools.ts and installed beforehand by `infra:lint-tools`;
+// The Python tools are pinned in python-tools.ts and installed beforehand by `chart:lint-tools`;
 // their reports are read from stdout alone (stderr carries notes, and goes into failure messages).
-// Rendered manifests and a summary go to reports/infra/helm-lint/.
+// Rendered manifests and a summary go to reports/chart/lint/.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -20,7 +20,7 @@ import { readCheckovReport, toolMessage } from './tool-reports';
 /** The chart's floor (Chart.yaml kubeVersion >=1.25), Minikube's current default, the newest. */
 export const KUBE_VERSIONS = ['1.25.0', '1.30.0', '1.34.0', '1.37.0'];
 
-const reports = path.join(root, 'reports/infra/helm-lint');
+const reports = path.join(root, 'reports/chart/lint');
 const ciDir = path.join(chartDir, 'ci');
 const badDir = path.join(chartDir, 'tests/bad-values');
 
@@ -81,12 +81,12 @@ async function main(): Promise<void> {
   // 3: checkov over what the newest version rendered (the manifests do not differ by version).
   const newest = path.join(reports, `k8s-${KUBE_VERSIONS.at(-1)}`);
   const checkov = runPythonTool(PYTHON_TOOLS.checkov, [
-    '--framework', 'kubernetes', '--directory', newest, '--config-file', path.join(root, 'infra/checkov.yaml'),
+    '--framework', 'kubernetes', '--directory', newest, '--config-file', path.join(chartDir, 'checkov.yaml'),
     '--output', 'json', '--quiet', '--skip-download',
   ]);
   try {
     const report = readCheckovReport(checkov);
-    record('checkov (kubernetes)', `${report.passed} passed, ${report.skipped} skipped by annotation (and the checks infra/checkov.yaml explains)`,
+    record('checkov (kubernetes)', `${report.passed} passed, ${report.skipped} skipped by annotation (and the checks checkov.yaml explains)`,
       report.failures.length === 0, report.failures.join('\n') || undefined);
   } catch (error) {
     record('checkov (kubernetes)', 'report', false, error instanceof Error ? error.message : String(error));

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { chartDir } from '../workspace';
+import { chartDir } from './workspace';
 import {
   containers,
   FULLNAME,
@@ -86,10 +86,10 @@ function references(r: Rendered): [string, string, string][] {
     }
   }
   for (const o of r.objects) {
-    if (o.kind === 'StatefulSet') refs.push([`${id(o)} serviceName`, 'Service', spec(o).serviceName]);
-    if (o.kind === 'HorizontalPodAutoscaler') refs.push([`${id(o)} scaleTargetRef`, spec(o).scaleTargetRef.kind, spec(o).scaleTargetRef.name]);
+    if (o.kind === 'StatefulSet') refs.push([`${id(o)} serviceName`, 'Service', spec(o).serviceName!]);
+    if (o.kind === 'HorizontalPodAutoscaler') refs.push([`${id(o)} scaleTargetRef`, spec(o).scaleTargetRef!.kind, spec(o).scaleTargetRef!.name]);
     if (o.kind === 'Ingress')
-      for (const rule of spec(o).rules) for (const p of rule.http.paths) refs.push([`${id(o)} backend`, 'Service', p.backend.service.name]);
+      for (const rule of spec(o).rules!) for (const p of rule.http.paths) refs.push([`${id(o)} backend`, 'Service', p.backend.service.name]);
   }
   return refs;
 }

@@ -1,8 +1,8 @@
 // 3. Environment: every variable the chart sets on web, api, the migration Job and the test
-// pods is one that program reads (read sets derived from the apps' source), and what each
+// pods is one that program reads (read sets the apps publish in apps/*/runtime.json), and what each
 // needs to start in production is there. Dependent variables ($(NAME)) are allowed when
 // declared before their use, as Kubernetes requires.
-import { apiEnvReads, nodeScriptEnvReads, pythonScriptEnvReads, webEnvReads } from './app-source';
+import { envReads, nodeScriptEnvReads, pythonScriptEnvReads } from './app-runtime';
 import {
   appContainer,
   containers,
@@ -21,17 +21,18 @@ import {
   type K8sObject,
   type Rendered,
   type ResolvedEnvVar,
+  type ServiceSpec,
 } from './render';
 
 let renders: Rendered[];
-const API_READS = apiEnvReads();
-const WEB_READS = webEnvReads();
+const API_READS = envReads('api');
+const WEB_READS = envReads('web');
 beforeAll(async () => {
   renders = await renderMatrix();
 });
 
-test('the read sets come from the source and hold what the apps are known to read', () => {
-  // Guards the parsers: an empty or wrong set would make the checks below meaningless.
+test('the published read sets hold what the apps are known to read', () => {
+  // Guards the data: an empty or wrong set would make the checks below meaningless.
   for (const name of ['DATABASE_URL', 'JWT_SECRET', 'AUTO_MIGRATE', 'APP_ENV', 'LOG_LEVEL', 'PORT', 'WEB_CONCURRENCY', 'OPENAI_API_KEY']) expect(API_READS).toContain(name);
   for (const name of ['DATABASE_URL', 'JWT_SECRET', 'BETTER_AUTH_SECRET', 'BETTER_AUTH_URL', 'BACKEND_URL', 'AUTH_AUTO_MIGRATE', 'PORT', 'HOSTNAME']) expect(WEB_READS).toContain(name);
   expect(API_READS).not.toContain('BETTER_AUTH_URL');
@@ -119,10 +120,10 @@ describe('web container', () => {
   test('BACKEND_URL is http://<the rendered api Service>:<its port>, and that Service has the api as its backend', () => {
     for (const r of renders) {
       const svc = getObject(r.objects, 'Service', `${FULLNAME}-api`);
-      const port = (spec(svc).ports as { port: number }[])[0]!.port;
+      const port = spec<ServiceSpec>(svc).ports![0]!.port;
       const env = resolvedEnv(r.objects, appContainer(r.objects, 'web'));
       expect({ where: r.label, BACKEND_URL: env.get('BACKEND_URL')?.value }).toEqual({ where: r.label, BACKEND_URL: `http://${svc.metadata.name}:${port}` });
-      const backends = podsSelectedBy(r.objects, { matchLabels: spec(svc).selector }).map((p) => id(p.owner));
+      const backends = podsSelectedBy(r.objects, { matchLabels: spec<ServiceSpec>(svc).selector }).map((p) => id(p.owner));
       expect({ where: r.label, backends }).toEqual({ where: r.label, backends: [`Deployment/${FULLNAME}-api`] });
     }
   });

@@ -2,7 +2,7 @@
 // an upgrade, on both sides of Kubernetes 1.30: non-root numeric users (the images' own UID
 // for web and api), seccomp, a read-only root, no capabilities, no token, and writable paths
 // only on emptyDir or PVC volumes.
-import { dockerfile } from './app-source';
+import { appRuntime } from './app-runtime';
 import { appContainer, containers, id, KUBE_NEW, KUBE_OLD, podSpecs, render, renderMatrix, type Container, type PodTemplate, type Rendered } from './render';
 
 let renders: Rendered[];
@@ -97,8 +97,8 @@ test('with persistence off, PostgreSQL keeps its data on an emptyDir (no claim t
 });
 
 describe.each(['api', 'web'] as const)('%s image user', (app) => {
-  test(`containers from the ${app} image run as the UID/GID its Dockerfile declares (ARG APP_UID/APP_GID)`, () => {
-    const { uid, gid } = dockerfile(app);
+  test(`containers from the ${app} image run as the UID/GID its image declares (runtime.json, from its Dockerfile's ARG APP_UID/APP_GID)`, () => {
+    const { uid, gid } = appRuntime(app).image;
     const bad: string[] = [];
     let seen = 0;
     for (const r of renders) {

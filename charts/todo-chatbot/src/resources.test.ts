@@ -3,7 +3,7 @@
 // 1.5 GiB, the budget in the issue; the README's figures are the rendered ones.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chartDir } from '../workspace';
+import { chartDir } from './workspace';
 import { containers, cpuMillis, id, isHook, memoryBytes, ofKind, podSpecs, render, renderMatrix, spec, type K8sObject, type PodTemplate, type Rendered } from './render';
 
 const BUDGET = { cpuMillis: 1000, memoryBytes: 1.5 * 1024 ** 3 };
