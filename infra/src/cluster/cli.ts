@@ -6,8 +6,7 @@
 // Prints each command before running it; stops at the first that fails.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { resolveHelmBinary } from '@todo/kube';
-import { resolveKubectlBinary } from '../kube';
+import { resolveHelmBinary, resolveKubectlBinary } from '@todo/kube';
 import { root } from '../workspace';
 import { type ClusterOptions, type Step, destroy, logs, minikubeUp, rollback, status } from './commands';
 

@@ -13,8 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describeHelmBinary, Helm, parseManifests, type K8sObject } from '@todo/kube';
-import { resolveKubectlBinary } from '../kube';
+import { describeHelmBinary, Helm, parseManifests, resolveKubectlBinary, type K8sObject } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 import {
   type DeployOptions,

@@ -1,7 +1,6 @@
 // The collector: asks the cluster (kubectl) and Helm (@todo/kube) about one release and
 // returns a Snapshot. Only reads; Secrets are read as names and key names, never values.
-import { Helm, HelmError } from '@todo/kube';
-import { Kubectl, KubectlError, type KubectlConfig } from '../kube';
+import { Helm, HelmError, Kubectl, KubectlError, type KubectlConfig } from '@todo/kube';
 import type { ApiService, IngressClass, KubeEvent, KubeList, Pod } from './k8s';
 import { SECRET_KEYS_TEMPLATE, metricsAvailability, parseSecretKeys, redact, sortObjects, type ContainerLog, type HelmView, type Snapshot } from './snapshot';
 

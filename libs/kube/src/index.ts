@@ -1,4 +1,4 @@
-// @todo/kube: typed clients over the Kubernetes tools (helm today). See README.md.
+// @todo/kube: one process runner and typed clients over the Kubernetes-side tools. See README.md.
 export { Helm, lintFindings } from './helm';
 export type {
   CallOptions,
@@ -24,5 +24,29 @@ export {
 } from './binary';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
-export { HelmError, shellQuote, type ProgressListener } from './run';
+export {
+  CommandError,
+  lastLineParser,
+  runCommand,
+  shellQuote,
+  subcommandOf,
+  type CommandErrorType,
+  type CommandFailure,
+  type ErrorParser,
+  type ProgressListener,
+  type RunOptions,
+  type RunResult,
+} from './command';
+export { HelmError, helmErrorLine, isUnreachableMessage, KubectlError, kubectlErrorLine } from './errors';
+export {
+  describeKubectlBinary,
+  Kubectl,
+  resolveKubectlBinary,
+  type KubectlBinary,
+  type KubectlCallOptions,
+  type KubectlConfig,
+  type KubectlResult,
+  type KubectlSource,
+  type KubeTarget,
+} from './kubectl';
 export { labelsMatch, type LabelSelector } from './labels';
