@@ -15,13 +15,23 @@ export type {
 export {
   describeHelmBinary,
   findOnPath,
-  findWorkspaceRoot,
   isExecutable,
   resolveHelmBinary,
   type HelmBinary,
   type HelmSource,
   type ResolveOptions,
 } from './binary';
+export {
+  ensurePinnedHelm,
+  ensurePinnedKubectl,
+  HELM_VERSION,
+  KUBECTL_VERSION,
+  layerZip,
+  pinnedHelmPath,
+  pinnedKubectlPath,
+  WORKSPACE_ROOT,
+} from './pinned';
+export { readTarEntry, readZipEntry } from './archive';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
 export {

@@ -1,16 +1,13 @@
 // The kubectl client: finds the binary (KUBECTL_BIN, then PATH, then the workspace-pinned
 // one) and runs it through the one runner, so a failure is a KubectlError quoting kubectl.
-import { execFile } from 'node:child_process';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { findOnPath, findWorkspaceRoot, isExecutable } from './binary';
+import { findOnPath, isExecutable, unpackPinned } from './binary';
 import { runCommand, type ProgressListener, type RunResult } from './command';
 import { KubectlError } from './errors';
+import { ensurePinnedKubectl, WORKSPACE_ROOT } from './pinned';
 
-const execFileAsync = promisify(execFile);
-
-/** Where the binary came from: `env` (KUBECTL_BIN), `path`, or `pinned` (tools/scripts/helm-binary.mjs). */
+/** Where the binary came from: `env` (KUBECTL_BIN), `path`, or `pinned` (libs/kube/src/pinned.ts). */
 export type KubectlSource = 'env' | 'path' | 'pinned';
 
 export interface KubectlBinary {
@@ -28,15 +25,13 @@ export interface KubeTarget {
 export interface KubectlConfig extends KubeTarget {
   /** Environment to read KUBECTL_BIN and PATH from, and to run kubectl with; default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Workspace holding tools/scripts/helm-binary.mjs; default: found upwards from the cwd. */
+  /** Workspace whose `.tools/` holds the pinned binaries; default: the one this lib is in. */
   workspaceRoot?: string;
   /** `--request-timeout` of every call that talks to the API server, so an unreachable cluster fails fast. */
   requestTimeout?: string;
 }
 
 export type KubectlResult = RunResult;
-
-export const PINNED_KUBECTL_SCRIPT = 'tools/scripts/helm-binary.mjs';
 
 export class Kubectl {
   private constructor(
@@ -107,7 +102,7 @@ export async function resolveKubectlBinary(options: KubectlConfig = {}): Promise
   }
   const onPath = findOnPath('kubectl', env['PATH']);
   if (onPath) return { path: onPath, source: 'path' };
-  return { path: await unpackPinnedKubectl(options.workspaceRoot ?? findWorkspaceRoot(process.cwd(), 'kubectl', 'KUBECTL_BIN'), env), source: 'pinned' };
+  return { path: await unpackPinned('kubectl', () => ensurePinnedKubectl(options.workspaceRoot ?? WORKSPACE_ROOT, env)), source: 'pinned' };
 }
 
 const SOURCE_NAMES: Record<KubectlSource, string> = { env: 'KUBECTL_BIN', path: 'PATH', pinned: 'the workspace pin' };
@@ -115,16 +110,6 @@ const SOURCE_NAMES: Record<KubectlSource, string> = { env: 'KUBECTL_BIN', path: 
 /** For reports: `kubectl from PATH (/usr/bin/kubectl)`. */
 export function describeKubectlBinary(binary: KubectlBinary): string {
   return `kubectl from ${SOURCE_NAMES[binary.source]} (${binary.path})`;
-}
-
-async function unpackPinnedKubectl(workspaceRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(process.execPath, [path.join(workspaceRoot, PINNED_KUBECTL_SCRIPT), '--kubectl'], { cwd: workspaceRoot, env });
-    return stdout.trim();
-  } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`no kubectl on PATH and the pinned one could not be unpacked: ${stderr || (err as Error).message}`);
-  }
 }
 
 function flag(name: string, value: string | undefined): string[] {
