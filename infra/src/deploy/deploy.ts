@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describeHelmBinary, Helm, parseManifests, resolveKubectlBinary, type K8sObject } from '@todo/kube';
+import { describeHelmBinary, Helm, parseManifests, resolveKubectlBinary, type K8sObject, type PodSpec } from '@todo/kube';
 import { chartDir, root } from '../workspace';
 import {
   type DeployOptions,
@@ -51,10 +51,6 @@ export function workloadImages(objects: K8sObject[]): Record<string, string[]> {
     images[`${object.kind}/${object.metadata.name}`] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => c.image);
   }
   return images;
-}
-interface PodSpec {
-  containers?: { image: string }[];
-  initContainers?: { image: string }[];
 }
 
 /** Checks every api/web container in the rendered release runs exactly the planned image. */

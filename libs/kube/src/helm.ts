@@ -11,7 +11,8 @@ import {
   type ValuesOptions,
   type WaitStrategy,
 } from './flags';
-import { parseManifests, type K8sObject } from './manifests';
+import type { K8sObject } from './k8s-types';
+import { parseManifests } from './manifests';
 import { runCommand, type ProgressListener, type RunResult } from './command';
 import { HelmError } from './errors';
 

@@ -33,7 +33,42 @@ export {
 } from './pinned';
 export { readTarEntry, readZipEntry } from './archive';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
-export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
+export { parseManifests } from './manifests';
+export type {
+  ApiService,
+  Condition,
+  Container,
+  ContainerState,
+  ContainerStatus,
+  Endpoints,
+  EnvFromSource,
+  EnvVar,
+  HorizontalPodAutoscaler,
+  Ingress,
+  IngressClass,
+  Job,
+  K8sObject,
+  KubeEvent,
+  KubeList,
+  KubeObject,
+  LifecycleHandler,
+  MetricStatus,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  NetworkPolicySpec,
+  ObjectMeta,
+  PersistentVolumeClaim,
+  Pod,
+  PodSpec,
+  PodTemplateSpec,
+  Probe,
+  SecurityContext,
+  Service,
+  Volume,
+  Workload,
+} from './k8s-types';
 export {
   CommandError,
   lastLineParser,
@@ -59,4 +94,4 @@ export {
   type KubectlSource,
   type KubeTarget,
 } from './kubectl';
-export { labelsMatch, type LabelSelector } from './labels';
+export { INSTANCE_LABEL, labelsMatch, releaseSelector, selectorString, type LabelSelector } from './labels';
