@@ -83,6 +83,8 @@ export {
   type RunResult,
 } from './command';
 export { HelmError, helmErrorLine, isUnreachableMessage, KubectlError, kubectlErrorLine } from './errors';
+export { Docker, type Outcome, type ToolCallOptions, type ToolConfig } from './docker';
+export { Minikube, type MinikubeConfig, type StartOptions } from './minikube';
 export {
   describeKubectlBinary,
   Kubectl,
