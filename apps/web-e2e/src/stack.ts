@@ -1,11 +1,12 @@
 // The stack under test, as real processes: PostgreSQL, the API and the production web build.
 // global-setup starts it and writes its state to a file; tests read that file to find the
 // URLs and to stop or restart the API; global-teardown stops everything.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Docker, runCommand } from '@todo/kube';
 
 export const root = path.resolve(__dirname, '../../..');
 const reports = path.join(root, 'reports/apps/web-e2e');
@@ -50,7 +51,7 @@ function writeState(state: StackState): void {
 }
 
 /** Starts a long-running process detached (its own group), logging to a fresh file (or
- * appending, for a restart). */
+ * appending, for a restart). Not @todo/kube's runner: that one waits for the process. */
 export function launch(spec: ProcessSpec, append = false): ChildProcess {
   mkdirSync(path.dirname(spec.log), { recursive: true });
   const out = openSync(spec.log, append ? 'a' : 'w');
@@ -80,9 +81,9 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, log?: string)
   throw new Error(`${url} did not answer within ${timeoutMs} ms\n${tail}`);
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): void {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+/** A one-off command (a migration); a failure is a CommandError quoting it and its last line. */
+async function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
+  await runCommand(command, args, { cwd, env: { ...process.env, ...env }, timeoutMs: 120_000 });
 }
 
 async function startPostgres(state: Partial<StackState>): Promise<string> {
@@ -143,8 +144,8 @@ export async function startStack(): Promise<StackState> {
     const secrets = { jwt: randomBytes(32).toString('base64url'), auth: randomBytes(32).toString('base64url') };
     Object.assign(state, { databaseUrl, secrets, apiUrl: `http://127.0.0.1:${ports.api}`, webUrl: `http://127.0.0.1:${ports.web}` });
 
-    run(path.join(root, '.venv/bin/todo-api'), ['migrate'], path.join(root, 'apps/api'), { APP_ENV: 'test', DATABASE_URL: databaseUrl });
-    run(process.execPath, [path.join(root, 'apps/web/scripts/migrate.mjs')], root, { DATABASE_URL: databaseUrl });
+    await run(path.join(root, '.venv/bin/todo-api'), ['migrate'], path.join(root, 'apps/api'), { APP_ENV: 'test', DATABASE_URL: databaseUrl });
+    await run(process.execPath, [path.join(root, 'apps/web/scripts/migrate.mjs')], root, { DATABASE_URL: databaseUrl });
 
     const api = apiSpec(databaseUrl, secrets.jwt);
     state.pids!.api = launch(api).pid!;
@@ -203,18 +204,15 @@ export async function stopStack(): Promise<void> {
   }
 }
 
-function docker(args: string[]): string {
-  const result = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout.trim();
-}
+const docker = new Docker();
 
 /** Waits until the api container answers /readyz (asked from inside it: it is not published). */
 async function waitApiContainerReady(name: string, timeoutMs = 60_000): Promise<void> {
   const probe = "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)";
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (spawnSync('docker', ['exec', name, 'python', '-c', probe], { timeout: 10_000 }).status === 0) return;
+    const ready = await docker.exec(name, ['python', '-c', probe], { timeoutMs: 10_000 }).then((o) => o.ok, () => false);
+    if (ready) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the api container ${name} was not ready within ${timeoutMs} ms`);
@@ -224,7 +222,7 @@ async function waitApiContainerReady(name: string, timeoutMs = 60_000): Promise<
 export async function stopApi(): Promise<void> {
   const state = readState();
   if (state.containers) {
-    docker(['stop', '-t', '30', state.containers.api]);
+    await docker.stop(state.containers.api, 30, { timeoutMs: 60_000 });
     return;
   }
   const pid = state.pids.api;
@@ -236,7 +234,7 @@ export async function stopApi(): Promise<void> {
 export async function startApi(): Promise<void> {
   const state = readState();
   if (state.containers) {
-    docker(['start', state.containers.api]);
+    await docker.start(state.containers.api, { timeoutMs: 60_000 });
     await waitApiContainerReady(state.containers.api);
     return;
   }

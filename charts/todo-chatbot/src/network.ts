@@ -3,28 +3,9 @@
 // pod to another on a port is allowed by the sender's egress and the receiver's ingress.
 // ipBlock peers are reported separately (they are about addresses outside the cluster).
 import { labelsMatch, NAMESPACE, spec, type K8sObject, type LabelSelector, type PodTemplate } from './render';
+import type { NetworkPolicyPort, NetworkPolicyPeer, NetworkPolicyRule, NetworkPolicySpec } from '@todo/kube';
 
-export interface NetworkPolicyPort {
-  port?: number | string;
-  endPort?: number;
-  protocol?: string;
-}
-export interface NetworkPolicyPeer {
-  podSelector?: LabelSelector;
-  namespaceSelector?: LabelSelector;
-  ipBlock?: { cidr: string; except?: string[] };
-}
-export interface NetworkPolicyRule {
-  from?: NetworkPolicyPeer[];
-  to?: NetworkPolicyPeer[];
-  ports?: NetworkPolicyPort[];
-}
-export interface NetworkPolicySpec {
-  podSelector: LabelSelector;
-  policyTypes?: ('Ingress' | 'Egress')[];
-  ingress?: NetworkPolicyRule[];
-  egress?: NetworkPolicyRule[];
-}
+export type { NetworkPolicyPort, NetworkPolicyPeer, NetworkPolicyRule, NetworkPolicySpec };
 
 /** The labels Kubernetes puts on every namespace (what a namespaceSelector can match). */
 const namespaceLabels = (name: string): Record<string, string> => ({ 'kubernetes.io/metadata.name': name });

@@ -1,6 +1,10 @@
 // The shapes the chart tests read from rendered objects and from the values: only the fields
 // they use, so a typo in a test is a type error rather than an undefined.
 import type { K8sObject, LabelSelector } from '@todo/kube';
+import type { Probe, LifecycleHandler, EnvVar, EnvFromSource, SecurityContext, Container, Volume, PodSpec } from '@todo/kube';
+
+// The Kubernetes shapes come from @todo/kube; the chart's tests read them through here.
+export type { Probe, LifecycleHandler, EnvVar, EnvFromSource, SecurityContext, Container, Volume, PodSpec };
 
 interface Egress<P> {
   cidrs: string[];
@@ -40,81 +44,6 @@ export interface ServiceSpec {
   clusterIP?: string;
 }
 
-export interface Probe {
-  httpGet?: { path?: string; port?: number | string; scheme?: string };
-  tcpSocket?: { port?: number | string };
-  exec?: { command?: string[] };
-  grpc?: { port?: number };
-  [field: string]: unknown;
-}
-export interface LifecycleHandler {
-  exec?: { command?: string[] };
-  httpGet?: { path?: string; port?: number | string };
-  sleep?: { seconds: number };
-  tcpSocket?: unknown;
-}
-export interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: {
-    secretKeyRef?: { name: string; key: string; optional?: boolean };
-    configMapKeyRef?: { name: string; key: string; optional?: boolean };
-    fieldRef?: { fieldPath: string };
-    resourceFieldRef?: unknown;
-  };
-}
-export interface EnvFromSource {
-  configMapRef?: { name: string; optional?: boolean };
-  secretRef?: { name: string; optional?: boolean };
-  prefix?: string;
-}
-export interface SecurityContext {
-  runAsNonRoot?: boolean;
-  runAsUser?: number;
-  runAsGroup?: number;
-  fsGroup?: number;
-  readOnlyRootFilesystem?: boolean;
-  allowPrivilegeEscalation?: boolean;
-  privileged?: boolean;
-  capabilities?: { add?: string[]; drop?: string[] };
-  seccompProfile?: { type?: string };
-}
-export interface Container {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  ports?: { name?: string; containerPort: number; protocol?: string }[];
-  env?: EnvVar[];
-  envFrom?: EnvFromSource[];
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  lifecycle?: { preStop?: LifecycleHandler; postStart?: LifecycleHandler };
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: SecurityContext;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-export interface Volume {
-  name: string;
-  emptyDir?: unknown;
-  persistentVolumeClaim?: { claimName: string };
-  secret?: unknown;
-  configMap?: unknown;
-  projected?: unknown;
-  hostPath?: unknown;
-  [field: string]: unknown;
-}
-export interface PodSpec {
-  securityContext?: SecurityContext;
-  automountServiceAccountToken?: boolean;
-  serviceAccountName?: string;
-  containers: Container[];
-  initContainers?: Container[];
-  volumes?: Volume[];
-  [field: string]: unknown;
-}
 export interface PodTemplate {
   /** The object carrying the pod (Deployment, StatefulSet, Job or Pod). */
   owner: K8sObject;

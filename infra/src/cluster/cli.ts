@@ -3,18 +3,36 @@
 //   rollback: --revision N (default: the previous one)
 //   destroy:  --purge (also the database volume and the kept Secret), --minikube (the cluster)
 //   logs:     --tail N
-// Prints each command before running it; stops at the first that fails.
-import { spawnSync } from 'node:child_process';
+// Prints each command before running it (helm, kubectl, minikube through @todo/kube's
+// clients); stops at the first that fails.
 import { parseArgs } from 'node:util';
-import { resolveHelmBinary } from '@todo/kube';
-import { resolveKubectlBinary } from '../kube';
+import { CommandError, Helm, Kubectl, Minikube } from '@todo/kube';
 import { root } from '../workspace';
-import { type ClusterOptions, type Step, destroy, logs, minikubeUp, rollback, status } from './commands';
+import { type ClusterOptions, type Step, type Tools, destroy, logs, minikubeUp, rollback, status } from './commands';
 
 const ACTIONS = ['minikube-up', 'status', 'logs', 'rollback', 'destroy'] as const;
 type Action = (typeof ACTIONS)[number];
 
 export function stepsFor(argv: string[]): Step[] {
+  const { action, values, options: o } = parse(argv);
+  switch (action) {
+    case 'minikube-up':
+      return minikubeUp(o);
+    case 'status':
+      return status(o);
+    case 'logs':
+      return logs(o, Number(values.tail));
+    case 'rollback':
+      return rollback(o, values.revision === undefined ? undefined : Number(values.revision));
+    case 'destroy':
+      return destroy(o, { purge: values.purge!, deleteMinikube: values.minikube! });
+  }
+}
+
+/** The release, namespace, context and profile the arguments name. */
+export const optionsFor = (argv: string[]): ClusterOptions => parse(argv).options;
+
+function parse(argv: string[]) {
   const [action, ...rest] = argv;
   if (!ACTIONS.includes(action as Action)) throw new Error(`the first argument must be one of ${ACTIONS.join(', ')} (got "${action ?? ''}")`);
   const { values } = parseArgs({
@@ -31,35 +49,34 @@ export function stepsFor(argv: string[]): Step[] {
     },
     strict: true,
   });
-  const o: ClusterOptions = { release: values.release!, namespace: values.namespace!, kubeContext: values.context, profile: values.profile };
-  switch (action as Action) {
-    case 'minikube-up':
-      return minikubeUp(o);
-    case 'status':
-      return status(o);
-    case 'logs':
-      return logs(o, Number(values.tail));
-    case 'rollback':
-      return rollback(o, values.revision === undefined ? undefined : Number(values.revision));
-    case 'destroy':
-      return destroy(o, { purge: values.purge!, deleteMinikube: values.minikube! });
-  }
+  const options: ClusterOptions = { release: values.release!, namespace: values.namespace!, kubeContext: values.context, profile: values.profile };
+  return { action: action as Action, values, options };
+}
+
+/** The clients for these options: helm and kubectl from their settings, PATH or the workspace pins; minikube from PATH. */
+export function toolsFor(o: ClusterOptions, print: (line: string) => void = console.log): Tools {
+  let helm: Promise<Helm> | undefined;
+  let kubectl: Promise<Kubectl> | undefined;
+  return {
+    helm: () => (helm ??= Helm.create({ workspaceRoot: root, kubeContext: o.kubeContext, namespace: o.namespace })),
+    kubectl: () => (kubectl ??= Kubectl.create({ workspaceRoot: root, context: o.kubeContext })),
+    minikube: () => new Minikube({ profile: o.profile }),
+    print,
+  };
 }
 
 async function main(): Promise<void> {
-  const steps = stepsFor(process.argv.slice(2));
-  // helm and kubectl from their settings, PATH or the workspace pins; minikube from PATH.
-  const uses = (tool: string) => steps.some((s) => s.command[0] === tool);
-  const binaries: Record<string, string> = {
-    helm: uses('helm') ? (await resolveHelmBinary({ workspaceRoot: root })).path : 'helm',
-    kubectl: uses('kubectl') ? (await resolveKubectlBinary({ workspaceRoot: root })).path : 'kubectl',
-  };
-  for (const { command, why } of steps) {
-    const [program, ...args] = [binaries[command[0]!] ?? command[0], ...command.slice(1)];
+  const argv = process.argv.slice(2);
+  const tools = toolsFor(optionsFor(argv));
+  for (const { command, why, run } of stepsFor(argv)) {
     console.log(`\n# ${why}\n$ ${command.join(' ')}`);
-    const result = spawnSync(program!, args, { stdio: 'inherit' });
-    if (result.error) throw new Error(`${command[0]} could not run (${result.error.message}): install it (docs/deploy-minikube.md) or put it on PATH`);
-    if (result.status !== 0) process.exit(result.status ?? 1);
+    try {
+      await run(tools);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      console.error(err.message);
+      process.exit(err.exitCode || 1);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 // The cluster targets' commands, as argument arrays, for a release in any kube context.
+import type { Helm, Kubectl, Minikube } from '@todo/kube';
 import { stepsFor } from './cli';
+import type { Tools } from './commands';
 
 const commands = (argv: string[]) => stepsFor(argv).map((s) => s.command.join(' '));
 
@@ -36,4 +38,26 @@ test('destroy keeps the data unless asked, and deletes Minikube only when asked'
 test('an unknown action or option is named', () => {
   expect(() => stepsFor(['deploy'])).toThrow('the first argument must be one of minikube-up, status, logs, rollback, destroy (got "deploy")');
   expect(() => stepsFor(['status', '--force'])).toThrow(/Unknown option '--force'/);
+});
+
+test('helm steps call the typed Helm methods; kubectl and minikube steps run the shown arguments', async () => {
+  const calls: unknown[][] = [];
+  const record =
+    (name: string, result: unknown = undefined) =>
+    async (...args: unknown[]) => {
+      calls.push([name, ...args.filter((a) => !(typeof a === 'object' && a !== null && 'onProgress' in a))]);
+      return result;
+    };
+  const helm = { rollback: record('helm rollback'), uninstall: record('helm uninstall'), history: record('helm history', []) } as unknown as Helm;
+  const kubectl = { run: record('kubectl') } as unknown as Kubectl;
+  const minikube = { run: record('minikube') } as unknown as Minikube;
+  const tools: Tools = { helm: async () => helm, kubectl: async () => kubectl, minikube: () => minikube, print: () => undefined };
+  for (const step of [...stepsFor(['rollback', '--revision', '3']), ...stepsFor(['destroy', '--purge', '--minikube'])]) await step.run(tools);
+  expect(calls).toEqual([
+    ['helm history', 'todo', { max: 5 }],
+    ['helm rollback', 'todo', 3, { wait: true, timeout: '10m' }],
+    ['helm uninstall', 'todo', { ignoreNotFound: true, wait: true }],
+    ['kubectl', ['--namespace', 'todo', 'delete', 'pvc,secret', '-l', 'app.kubernetes.io/instance=todo', '--ignore-not-found']],
+    ['minikube', ['delete']],
+  ]);
 });

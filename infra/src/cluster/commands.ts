@@ -1,5 +1,8 @@
-// The commands behind infra:minikube-up, status, logs, rollback and destroy, built as
-// argument arrays (never shell strings) by pure functions the tests check, then run by cli.ts.
+// The steps behind infra:minikube-up, status, logs, rollback and destroy: each a typed call
+// of @todo/kube's clients (Helm, Kubectl, Minikube), with the equivalent command line shown
+// before it runs. Built by pure functions the tests check; cli.ts runs them.
+import { releaseSelector, type Helm, type Kubectl, type Minikube } from '@todo/kube';
+
 export interface ClusterOptions {
   release: string;
   namespace: string;
@@ -8,24 +11,40 @@ export interface ClusterOptions {
   profile?: string;
 }
 
-export type Step = { command: string[]; why: string };
+/** The clients a step may use, created on first use; `print` shows the tools' output. */
+export interface Tools {
+  helm(): Promise<Helm>;
+  kubectl(): Promise<Kubectl>;
+  minikube(): Minikube;
+  print(line: string): void;
+}
 
-const kubectl = (o: ClusterOptions, ...args: string[]) => [
-  'kubectl',
-  ...(o.kubeContext ? ['--context', o.kubeContext] : []),
-  '--namespace',
-  o.namespace,
-  ...args,
-];
-const helm = (o: ClusterOptions, ...args: string[]) => [
-  'helm',
-  ...(o.kubeContext ? ['--kube-context', o.kubeContext] : []),
-  '--namespace',
-  o.namespace,
-  ...args,
-];
-const minikube = (o: ClusterOptions, ...args: string[]) => ['minikube', ...(o.profile ? ['--profile', o.profile] : []), ...args];
-const instance = (o: ClusterOptions) => `app.kubernetes.io/instance=${o.release}`;
+export interface Step {
+  /** The command line the step amounts to, as shown before it runs. */
+  command: string[];
+  why: string;
+  run(tools: Tools): Promise<void>;
+}
+
+const kubectlLine = (o: ClusterOptions, args: string[]) => ['kubectl', ...(o.kubeContext ? ['--context', o.kubeContext] : []), '--namespace', o.namespace, ...args];
+const helmLine = (o: ClusterOptions, args: string[]) => ['helm', ...(o.kubeContext ? ['--kube-context', o.kubeContext] : []), '--namespace', o.namespace, ...args];
+
+/** A kubectl step in the release's namespace; its output is shown as it comes. */
+const kubectlStep = (o: ClusterOptions, why: string, ...args: string[]): Step => ({
+  command: kubectlLine(o, args),
+  why,
+  run: async (t) => {
+    await (await t.kubectl()).run(['--namespace', o.namespace, ...args], { onProgress: t.print });
+  },
+});
+
+const minikubeStep = (o: ClusterOptions, why: string, args: string[]): Step => ({
+  command: ['minikube', ...(o.profile ? ['--profile', o.profile] : []), ...args],
+  why,
+  run: async (t) => {
+    await t.minikube().run(args, { onProgress: t.print });
+  },
+});
 
 /**
  * A Minikube that fits the whole release with room to spare (it requests 0.3 CPU and
@@ -33,35 +52,50 @@ const instance = (o: ClusterOptions) => `app.kubernetes.io/instance=${o.release}
  * `<unknown>`), ingress for the optional Ingress.
  */
 export function minikubeUp(o: ClusterOptions, resources = { cpus: 2, memory: '4g' }): Step[] {
-  return [
-    { command: minikube(o, 'start', `--cpus=${resources.cpus}`, `--memory=${resources.memory}`, '--addons=metrics-server', '--addons=ingress'), why: 'start Minikube with metrics-server and ingress' },
-    { command: minikube(o, 'status'), why: 'show what runs' },
-  ];
+  const start = [`--cpus=${resources.cpus}`, `--memory=${resources.memory}`, '--addons=metrics-server', '--addons=ingress'];
+  return [minikubeStep(o, 'start Minikube with metrics-server and ingress', ['start', ...start]), minikubeStep(o, 'show what runs', ['status'])];
 }
 
 export function status(o: ClusterOptions): Step[] {
   return [
-    { command: helm(o, 'status', o.release), why: 'the release' },
-    { command: kubectl(o, 'get', 'pods,services,hpa,pvc,ingress', '-l', instance(o), '-o', 'wide'), why: 'its objects' },
+    {
+      command: helmLine(o, ['status', o.release]),
+      why: 'the release',
+      run: async (t) => {
+        const r = await (await t.helm()).status(o.release);
+        t.print(`NAME: ${r.name}\nNAMESPACE: ${r.namespace}\nSTATUS: ${r.info.status}\nREVISION: ${r.version}\nLAST DEPLOYED: ${r.info.last_deployed ?? ''}`);
+        if (r.info.notes) t.print(`NOTES:\n${r.info.notes}`);
+      },
+    },
+    kubectlStep(o, 'its objects', 'get', 'pods,services,hpa,pvc,ingress', '-l', releaseSelector(o.release), '-o', 'wide'),
   ];
 }
 
 export function logs(o: ClusterOptions, tail = 100): Step[] {
-  return [
-    {
-      command: kubectl(o, 'logs', '-l', instance(o), '--all-containers', '--prefix', '--max-log-requests=10', `--tail=${tail}`),
-      why: 'the last lines of every container of the release',
-    },
-  ];
+  const args = ['logs', '-l', releaseSelector(o.release), '--all-containers', '--prefix', '--max-log-requests=10', `--tail=${tail}`];
+  return [kubectlStep(o, 'the last lines of every container of the release', ...args)];
 }
 
 export function rollback(o: ClusterOptions, revision?: number): Step[] {
   if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) throw new Error(`revision must be a positive whole number (got ${revision})`);
   return [
-    { command: helm(o, 'history', o.release, '--max', '5'), why: 'the revisions' },
     {
-      command: helm(o, 'rollback', o.release, ...(revision ? [String(revision)] : []), '--wait', '--timeout', '10m'),
+      command: helmLine(o, ['history', o.release, '--max', '5']),
+      why: 'the revisions',
+      run: async (t) => {
+        t.print('REVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\tDESCRIPTION');
+        for (const h of await (await t.helm()).history(o.release, { max: 5 })) {
+          t.print([h.revision, h.updated, h.status, h.chart, h.app_version, h.description].join('\t'));
+        }
+      },
+    },
+    {
+      command: helmLine(o, ['rollback', o.release, ...(revision ? [String(revision)] : []), '--wait', '--timeout', '10m']),
       why: revision ? `back to revision ${revision}` : 'back to the previous revision',
+      run: async (t) => {
+        await (await t.helm()).rollback(o.release, revision, { wait: true, timeout: '10m' });
+        t.print('Rollback was a success.');
+      },
     },
   ];
 }
@@ -72,10 +106,17 @@ export function rollback(o: ClusterOptions, revision?: number): Step[] {
  * `purge` deletes them too, and `minikube` deletes the whole cluster.
  */
 export function destroy(o: ClusterOptions, { purge = false, deleteMinikube = false } = {}): Step[] {
-  const steps: Step[] = [{ command: helm(o, 'uninstall', o.release, '--ignore-not-found', '--wait'), why: 'remove the release' }];
-  if (purge) {
-    steps.push({ command: kubectl(o, 'delete', 'pvc,secret', '-l', instance(o), '--ignore-not-found'), why: 'delete the database volume and the kept Secret' });
-  }
-  if (deleteMinikube) steps.push({ command: minikube(o, 'delete'), why: 'delete the Minikube cluster' });
+  const steps: Step[] = [
+    {
+      command: helmLine(o, ['uninstall', o.release, '--ignore-not-found', '--wait']),
+      why: 'remove the release',
+      run: async (t) => {
+        await (await t.helm()).uninstall(o.release, { ignoreNotFound: true, wait: true });
+        t.print(`release "${o.release}" uninstalled (if it was there)`);
+      },
+    },
+  ];
+  if (purge) steps.push(kubectlStep(o, 'delete the database volume and the kept Secret', 'delete', 'pvc,secret', '-l', releaseSelector(o.release), '--ignore-not-found'));
+  if (deleteMinikube) steps.push(minikubeStep(o, 'delete the Minikube cluster', ['delete']));
   return steps;
 }

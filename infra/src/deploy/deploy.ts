@@ -9,12 +9,24 @@
 //   5. report which Deployments rolled out: with nothing changed, none does.
 // `--dry-run` does 1 and renders the release (`helm install --dry-run=client`) without a
 // cluster, checking that every pod runs the images just built.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { describeHelmBinary, Helm, parseManifests, type K8sObject } from '@todo/kube';
-import { resolveKubectlBinary } from '../kube';
+import {
+  CommandError,
+  describeHelmBinary,
+  Helm,
+  Kubectl,
+  Minikube,
+  parseManifests,
+  releaseSelector,
+  runCommand,
+  shellQuote,
+  type K8sObject,
+  type KubeList,
+  type PodSpec,
+  type Workload,
+} from '@todo/kube';
 import { chartDir, root } from '../workspace';
 import {
   type DeployOptions,
@@ -34,12 +46,10 @@ export function infraValues(options: DeployOptions, workspace = root): string[] 
   return existsSync(file) ? [file] : [];
 }
 
-function run(command: string[], log: Log): string {
-  log(`$ ${command.join(' ')}`);
-  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`${command[0]} could not run (${result.error.message}); is it installed and on PATH?`);
-  if (result.status !== 0) throw new Error(`${command.join(' ')} exited ${result.status}:\n${result.stderr || result.stdout}`);
-  return result.stdout;
+/** Runs one of the plan's commands (minikube or kind, from PATH), showing it first. */
+async function run(command: string[], log: Log): Promise<string> {
+  log(`$ ${command.map(shellQuote).join(' ')}`);
+  return (await runCommand(command[0]!, command.slice(1))).stdout;
 }
 
 /** The pod templates' images of the workloads in a rendered release. */
@@ -52,10 +62,6 @@ export function workloadImages(objects: K8sObject[]): Record<string, string[]> {
     images[`${object.kind}/${object.metadata.name}`] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => c.image);
   }
   return images;
-}
-interface PodSpec {
-  containers?: { image: string }[];
-  initContainers?: { image: string }[];
 }
 
 /** Checks every api/web container in the rendered release runs exactly the planned image. */
@@ -94,11 +100,11 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
 
   // 2. Images into the cluster: only those it lacks (a unique tag is never a silent no-op).
   const list = listImagesCommand(options);
-  const present = list ? run(list, log).split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  const present = list ? (await run(list, log)).split('\n').map((l) => l.trim()).filter(Boolean) : [];
   const missing = list ? imagesToLoad(plan.images, present) : plan.images;
   for (const image of missing) {
     const command = loadCommand(options, image);
-    if (command) run(command, log);
+    if (command) await run(command, log);
   }
   if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
 
@@ -106,14 +112,16 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
   // that origin too, besides the ones the values files give.
   const setJson: Record<string, unknown> = {};
   if (options.load === 'minikube') {
-    const ip = run(['minikube', ...(options.cluster ? ['--profile', options.cluster] : []), 'ip'], log).trim();
+    const minikube = new Minikube({ profile: options.cluster });
+    log(`$ minikube ${[...minikube.profileArgs(), 'ip'].join(' ')}`);
+    const ip = await minikube.ip();
     setJson['web.trustedOrigins'] = nodePortOrigins(plan.values, ip);
   }
 
   // 3. The release; 5. which Deployments rolled out.
   // kubectl from KUBECTL_BIN, PATH or the workspace pin (only to report what rolled).
-  const kubectl = (await resolveKubectlBinary({ workspaceRoot: root })).path;
-  const before = deploymentGenerations(kubectl, options, log);
+  const kubectl = await Kubectl.create({ workspaceRoot: root, context: options.kubeContext });
+  const before = await deploymentGenerations(kubectl, options, log);
   await helm.upgradeInstall(options.release, chartDir, {
     createNamespace: true,
     values: plan.values,
@@ -125,7 +133,7 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
     timeout: options.timeout,
     onProgress: (line) => log(`  helm: ${line}`),
   });
-  const after = deploymentGenerations(kubectl, options, log);
+  const after = await deploymentGenerations(kubectl, options, log);
   const rolled = Object.keys(after).filter((name) => before[name] !== after[name]);
   log(rolled.length ? `rolled out: ${rolled.join(', ')}` : 'no Deployment changed: no pod was restarted');
 
@@ -151,15 +159,13 @@ export function nodePortOrigins(valuesFiles: string[], nodeIp: string): string[]
 }
 
 /** metadata.generation of each Deployment of the release (empty before the first install). */
-function deploymentGenerations(kubectl: string, options: DeployOptions, log: Log): Record<string, number> {
-  const args = [...(options.kubeContext ? ['--context', options.kubeContext] : []), '-n', options.namespace,
-    'get', 'deployments', '-l', `app.kubernetes.io/instance=${options.release}`, '-o', 'json'];
-  const result = spawnSync(kubectl, args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    const why = result.error?.message ?? (result.stderr ?? '').trim().split('\n').at(-1);
+async function deploymentGenerations(kubectl: Kubectl, options: DeployOptions, log: Log): Promise<Record<string, number>> {
+  try {
+    const list = await kubectl.json<KubeList<Workload>>(['-n', options.namespace, 'get', 'deployments', '-l', releaseSelector(options.release), '-o', 'json']);
+    return Object.fromEntries(list.items.map((d) => [d.metadata.name, Number(d.metadata['generation'])]));
+  } catch (err) {
+    const why = err instanceof CommandError ? err.toolMessage : (err as Error).message;
     log(`(could not list Deployments, so which ones rolled is not reported: ${why})`);
     return {};
   }
-  const items = (JSON.parse(result.stdout) as { items: { metadata: { name: string; generation: number } }[] }).items;
-  return Object.fromEntries(items.map((d) => [d.metadata.name, d.metadata.generation]));
 }

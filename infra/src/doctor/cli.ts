@@ -3,7 +3,7 @@
 //   npm run nx -- run infra:doctor -- --release todo --namespace todo [--context minikube] [--json] [--ai]
 // Exit code: 0 healthy, 1 problems found, 2 could not inspect (or bad arguments).
 import { parseArgs } from 'node:util';
-import { describeKubectlBinary, resolveKubectlBinary } from '../kube';
+import { describeKubectlBinary, resolveKubectlBinary } from '@todo/kube';
 import { aiSettings, summarise } from './ai';
 import { analyze } from './analyze';
 import { CannotInspect, collect } from './collect';

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kubectl, KubectlError, resolveKubectlBinary } from '../kube';
+import { Kubectl, KubectlError, resolveKubectlBinary } from '@todo/kube';
 import { loadScenario, writeFakeTools, type FakeTools } from './__fixtures__/scenarios';
 import { CannotInspect, RELEASE_KINDS, collect, kubectlArgs, logTargets } from './collect';
 

@@ -1,8 +1,18 @@
 // The collector: asks the cluster (kubectl) and Helm (@todo/kube) about one release and
 // returns a Snapshot. Only reads; Secrets are read as names and key names, never values.
-import { Helm, HelmError } from '@todo/kube';
-import { Kubectl, KubectlError, type KubectlConfig } from '../kube';
-import type { ApiService, IngressClass, KubeEvent, KubeList, Pod } from './k8s';
+import {
+  Helm,
+  HelmError,
+  Kubectl,
+  KubectlError,
+  releaseSelector,
+  type ApiService,
+  type IngressClass,
+  type KubeEvent,
+  type KubeList,
+  type KubectlConfig,
+  type Pod,
+} from '@todo/kube';
 import { SECRET_KEYS_TEMPLATE, metricsAvailability, parseSecretKeys, redact, sortObjects, type ContainerLog, type HelmView, type Snapshot } from './snapshot';
 
 export interface CollectOptions extends Pick<KubectlConfig, 'context' | 'kubeconfig' | 'env' | 'workspaceRoot' | 'requestTimeout'> {
@@ -36,7 +46,7 @@ export class CannotInspect extends Error {
 
 /** Arguments of every kubectl call, so the tests can assert them and the docs can show them. */
 export const kubectlArgs = {
-  objects: (o: { namespace: string; release: string }) => ['get', RELEASE_KINDS, '--namespace', o.namespace, '--selector', `app.kubernetes.io/instance=${o.release}`, '--output', 'json'],
+  objects: (o: { namespace: string; release: string }) => ['get', RELEASE_KINDS, '--namespace', o.namespace, '--selector', releaseSelector(o.release), '--output', 'json'],
   events: (o: { namespace: string }) => ['get', 'events', '--namespace', o.namespace, '--output', 'json'],
   secrets: (o: { namespace: string }) => ['get', 'secrets', '--namespace', o.namespace, '--output', `go-template=${SECRET_KEYS_TEMPLATE}`],
   ingressClasses: () => ['get', 'ingressclasses', '--output', 'json'],

@@ -1,6 +1,6 @@
 // A finding: one problem in plain words, the evidence, and the commands that fix it.
 // Plus the small helpers every check shares (whose pod is this, which values key, which events).
-import type { KubeEvent, Pod } from './k8s';
+import type { KubeEvent, Pod } from '@todo/kube';
 import type { Snapshot } from './snapshot';
 
 /** critical: the app is down or cannot start; warning: degraded or about to break; info: worth knowing. */

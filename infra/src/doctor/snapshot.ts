@@ -1,9 +1,9 @@
 // What the collector gathers from the cluster, and the pure parsers that turn kubectl's
 // output into it. The analysis reads only this, so it is tested with fixtures, no cluster.
-import type { HistoryEntry, Release } from '@todo/kube';
 import type {
   ApiService,
   Endpoints,
+  HistoryEntry,
   HorizontalPodAutoscaler,
   Ingress,
   IngressClass,
@@ -14,9 +14,10 @@ import type {
   NetworkPolicy,
   PersistentVolumeClaim,
   Pod,
+  Release,
   Service,
   Workload,
-} from './k8s';
+} from '@todo/kube';
 
 /** A Secret as the doctor sees it: its name, type and key names. Values are never read. */
 export interface SecretKeys {
@@ -35,7 +36,7 @@ export interface ContainerLog {
   error?: string;
 }
 
-/** The release's objects (selected by `app.kubernetes.io/instance=<release>`), sorted by kind. */
+/** The release's objects (selected by releaseSelector: `app.kubernetes.io/instance=<release>`), sorted by kind. */
 export interface ReleaseObjects {
   pods: Pod[];
   deployments: Workload[];

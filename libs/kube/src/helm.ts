@@ -11,8 +11,10 @@ import {
   type ValuesOptions,
   type WaitStrategy,
 } from './flags';
-import { parseManifests, type K8sObject } from './manifests';
-import { HelmError, runHelm, type ProgressListener, type RunResult } from './run';
+import type { K8sObject } from './k8s-types';
+import { parseManifests } from './manifests';
+import { runCommand, type ProgressListener, type RunResult } from './command';
+import { HelmError } from './errors';
 
 export interface HelmConfig extends ResolveOptions, ClusterOptions {}
 
@@ -137,7 +139,7 @@ export class Helm {
       const details = lintFindings(err.stdout)
         .filter((f) => f.severity !== 'INFO')
         .map((f) => `[${f.severity}] ${f.message}`);
-      throw new HelmError(err.binary, err.args, err.exitCode, err.stdout, err.stderr, details);
+      throw new HelmError({ binary: err.binary, args: err.args, exitCode: err.exitCode, stdout: err.stdout, stderr: err.stderr, details });
     }
   }
 
@@ -241,12 +243,13 @@ export class Helm {
     try {
       return JSON.parse(result.stdout) as T;
     } catch {
-      throw new HelmError(this.binary.path, jsonArgs, 0, result.stdout, 'Error: helm printed no JSON');
+      throw new HelmError({ binary: this.binary.path, args: jsonArgs, exitCode: 0, stdout: result.stdout, stderr: 'Error: helm printed no JSON' });
     }
   }
 
   private run(args: string[], options: CallOptions & { progressFromStdout?: boolean } = {}): Promise<RunResult> {
-    return runHelm(this.binary.path, args, {
+    return runCommand(this.binary.path, args, {
+      errorType: HelmError,
       env: this.config.env,
       onProgress: options.onProgress,
       progressFromStdout: options.progressFromStdout,

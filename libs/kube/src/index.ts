@@ -1,4 +1,4 @@
-// @todo/kube: typed clients over the Kubernetes tools (helm today). See README.md.
+// @todo/kube: one process runner and typed clients over the Kubernetes-side tools. See README.md.
 export { Helm, lintFindings } from './helm';
 export type {
   CallOptions,
@@ -15,14 +15,85 @@ export type {
 export {
   describeHelmBinary,
   findOnPath,
-  findWorkspaceRoot,
   isExecutable,
   resolveHelmBinary,
   type HelmBinary,
   type HelmSource,
   type ResolveOptions,
 } from './binary';
+export {
+  ensurePinnedHelm,
+  ensurePinnedKubectl,
+  HELM_VERSION,
+  KUBECTL_VERSION,
+  layerZip,
+  pinnedHelmPath,
+  pinnedKubectlPath,
+  WORKSPACE_ROOT,
+} from './pinned';
+export { readTarEntry, readZipEntry } from './archive';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
-export { parseManifests, type K8sObject, type ObjectMeta } from './manifests';
-export { HelmError, shellQuote, type ProgressListener } from './run';
-export { labelsMatch, type LabelSelector } from './labels';
+export { parseManifests } from './manifests';
+export type {
+  ApiService,
+  Condition,
+  Container,
+  ContainerState,
+  ContainerStatus,
+  Endpoints,
+  EnvFromSource,
+  EnvVar,
+  HorizontalPodAutoscaler,
+  Ingress,
+  IngressClass,
+  Job,
+  K8sObject,
+  KubeEvent,
+  KubeList,
+  KubeObject,
+  LifecycleHandler,
+  MetricStatus,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  NetworkPolicySpec,
+  ObjectMeta,
+  PersistentVolumeClaim,
+  Pod,
+  PodSpec,
+  PodTemplateSpec,
+  Probe,
+  SecurityContext,
+  Service,
+  Volume,
+  Workload,
+} from './k8s-types';
+export {
+  CommandError,
+  lastLineParser,
+  runCommand,
+  shellQuote,
+  subcommandOf,
+  type CommandErrorType,
+  type CommandFailure,
+  type ErrorParser,
+  type ProgressListener,
+  type RunOptions,
+  type RunResult,
+} from './command';
+export { HelmError, helmErrorLine, isUnreachableMessage, KubectlError, kubectlErrorLine } from './errors';
+export { Docker, type Outcome, type ToolCallOptions, type ToolConfig } from './docker';
+export { Minikube, type MinikubeConfig, type StartOptions } from './minikube';
+export {
+  describeKubectlBinary,
+  Kubectl,
+  resolveKubectlBinary,
+  type KubectlBinary,
+  type KubectlCallOptions,
+  type KubectlConfig,
+  type KubectlResult,
+  type KubectlSource,
+  type KubeTarget,
+} from './kubectl';
+export { INSTANCE_LABEL, labelsMatch, releaseSelector, selectorString, type LabelSelector } from './labels';

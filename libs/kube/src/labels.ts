@@ -23,3 +23,18 @@ export function labelsMatch(selector: LabelSelector | undefined, labels: Record<
   }
   return true;
 }
+
+/** The label Helm charts set to the release name on every object of a release. */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** Labels as a `kubectl -l` selector (equality terms joined by commas): `a=1,b=2`. */
+export function selectorString(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** The selector of every object of a Helm release: `app.kubernetes.io/instance=<release>`. */
+export function releaseSelector(release: string): string {
+  return selectorString({ [INSTANCE_LABEL]: release });
+}

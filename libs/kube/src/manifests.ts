@@ -1,20 +1,6 @@
 // Multi-document YAML from helm → Kubernetes objects, read the way Kubernetes reads them.
 import { parseAllDocuments } from 'yaml';
-
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+import type { K8sObject } from './k8s-types';
 
 /**
  * Parses rendered manifests; empty documents (templates that render nothing) are skipped.

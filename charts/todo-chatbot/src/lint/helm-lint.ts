@@ -74,13 +74,13 @@ async function main(): Promise<void> {
 
   for (const kubeVersion of KUBE_VERSIONS) {
     const files = rendered[kubeVersion]!;
-    const run = runPythonTool(PYTHON_TOOLS.kubernetesValidate, ['--strict', '--quiet', '-k', kubeVersion, ...files]);
+    const run = await runPythonTool(PYTHON_TOOLS.kubernetesValidate, ['--strict', '--quiet', '-k', kubeVersion, ...files]);
     record(`kubernetes-validate --strict -k ${kubeVersion}`, `${files.length} renders (install and upgrade)`, run.status === 0, run.status === 0 ? undefined : toolMessage(run));
   }
 
   // 3: checkov over what the newest version rendered (the manifests do not differ by version).
   const newest = path.join(reports, `k8s-${KUBE_VERSIONS.at(-1)}`);
-  const checkov = runPythonTool(PYTHON_TOOLS.checkov, [
+  const checkov = await runPythonTool(PYTHON_TOOLS.checkov, [
     '--framework', 'kubernetes', '--directory', newest, '--config-file', path.join(chartDir, 'checkov.yaml'),
     '--output', 'json', '--quiet', '--skip-download',
   ]);

@@ -2,9 +2,9 @@
 // (`nx run chart:lint-tools`), never fetched on first use: `uv tool run` prints "Downloading …"
 // on a cold cache only, so a lint that ran it behaved differently on a new machine.
 // Each tool gets its own environment under .tools/python-tools/ (git-ignored).
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CommandError, runCommand } from '@todo/kube';
 import { root } from '../workspace';
 
 export interface PythonTool {
@@ -36,14 +36,13 @@ const uvEnv = () => ({
 export const toolPath = (tool: PythonTool): string => path.join(binDir, tool.command);
 
 /** Names of the installed tool environments with their versions, as `uv tool list` prints them. */
-function installed(): string {
-  const result = spawnSync('uv', ['tool', 'list'], { env: uvEnv(), encoding: 'utf8' });
-  return result.status === 0 ? result.stdout : '';
+async function installed(): Promise<string> {
+  return (await runCommand('uv', ['tool', 'list'], { env: uvEnv() }).catch(() => ({ stdout: '' }))).stdout;
 }
 
 /** Installs every pinned tool that is missing or at another version; prints what it does. */
-export function installPythonTools(tools: readonly PythonTool[] = Object.values(PYTHON_TOOLS)): void {
-  const list = installed();
+export async function installPythonTools(tools: readonly PythonTool[] = Object.values(PYTHON_TOOLS)): Promise<void> {
+  const list = await installed();
   for (const tool of tools) {
     const [name, version] = tool.requirement.split('==') as [string, string];
     if (existsSync(toolPath(tool)) && list.includes(`${name} v${version}`)) {
@@ -52,9 +51,15 @@ export function installPythonTools(tools: readonly PythonTool[] = Object.values(
     }
     console.log(`lint-tools: installing ${tool.requirement} (a first run downloads it and its dependencies from PyPI)`);
     const started = Date.now();
-    const result = spawnSync('uv', ['tool', 'install', '--force', tool.requirement], { env: uvEnv(), stdio: 'inherit' });
-    if (result.error) throw new Error(`uv could not run (${result.error.message}): use \`npm run nx -- run chart:lint-tools\`, which puts the workspace's uv on PATH`);
-    if (result.status !== 0) throw new Error(`uv tool install ${tool.requirement} failed (exit ${result.status}); see its output above`);
+    // uv's progress is shown as it comes; a failure quotes the command and uv's last line.
+    await runCommand('uv', ['tool', 'install', '--force', tool.requirement], { env: uvEnv(), onProgress: (line) => console.log(line), progressFromStdout: true }).catch(
+      (err: unknown) => {
+        if (err instanceof CommandError && err.exitCode === null && /ENOENT/.test(err.stderr)) {
+          throw new Error(`uv could not run: use \`npm run nx -- run chart:lint-tools\`, which puts the workspace's uv on PATH`);
+        }
+        throw err;
+      },
+    );
     console.log(`lint-tools: ${tool.requirement} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
@@ -67,20 +72,21 @@ export interface ToolRun {
   stderr: string;
 }
 
-/** Runs an installed pinned tool; fails naming the fix when it is not installed. */
-export function runPythonTool(tool: PythonTool, args: string[]): ToolRun {
+/** Runs an installed pinned tool, resolving however it exits (a finding is exit 1); fails naming the fix when it is not installed. */
+export async function runPythonTool(tool: PythonTool, args: string[]): Promise<ToolRun> {
   const file = toolPath(tool);
   if (!existsSync(file)) throw new Error(`${tool.command} is not installed: run \`npm run nx -- run chart:lint-tools\` first`);
-  const result = spawnSync(file, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new Error(`${tool.command} could not run: ${result.error.message}`);
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  try {
+    return { status: 0, ...(await runCommand(file, args, { cwd: root })) };
+  } catch (err) {
+    if (!(err instanceof CommandError) || err.exitCode === null) throw err;
+    return { status: err.exitCode, stdout: err.stdout, stderr: err.stderr };
+  }
 }
 
 if (require.main === module) {
-  try {
-    installPythonTools();
-  } catch (error) {
+  installPythonTools().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
-  }
+  });
 }

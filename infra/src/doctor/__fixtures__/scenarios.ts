@@ -14,7 +14,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { logTargets } from '../collect';
-import type { IngressClass, KubeEvent, KubeList } from '../k8s';
+import type { IngressClass, KubeEvent, KubeList } from '@todo/kube';
 import { metricsAvailability, parseSecretKeys, sortObjects, type HelmView, type Snapshot } from '../snapshot';
 
 export const SCENARIOS = path.join(__dirname);

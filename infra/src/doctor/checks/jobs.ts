@@ -1,7 +1,7 @@
 // Jobs of the release (the migration Job, a pre-upgrade hook on upgrades): failed, or running
 // far longer than a migration should.
 import { explainLog } from '../known-messages';
-import type { Job, Pod } from '../k8s';
+import type { Job, Pod } from '@todo/kube';
 import { describeEvent, eventsFor, type CheckContext, type Finding } from '../findings';
 import { containersOf } from './pods';
 

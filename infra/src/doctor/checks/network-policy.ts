@@ -1,7 +1,6 @@
 // NetworkPolicies that restrict egress without letting pods reach DNS: every host name
 // (the database's Service, the LLM API) then fails to resolve.
-import { labelsMatch } from '@todo/kube';
-import type { NetworkPolicy } from '../k8s';
+import { labelsMatch, type NetworkPolicy } from '@todo/kube';
 import { helmSet, type CheckContext, type Finding } from '../findings';
 
 /** Does a policy restrict egress for the pods it selects? */

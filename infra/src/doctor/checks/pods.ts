@@ -1,7 +1,7 @@
 // Pods that cannot start or serve: image missing, Pending, crash-looping, OOMKilled,
 // failing probes, and container configuration the kubelet rejects.
 import { explainLog } from '../known-messages';
-import type { Container, ContainerStatus, Pod } from '../k8s';
+import type { Container, ContainerStatus, Pod } from '@todo/kube';
 import {
   componentOf,
   describeEvent,

@@ -1,4 +1,5 @@
 // The Helm release itself: missing, failed, or stuck in a pending state.
+import { releaseSelector } from '@todo/kube';
 import type { CheckContext, Finding } from '../findings';
 
 export function checkRelease(ctx: CheckContext): Finding[] {
@@ -12,7 +13,7 @@ export function checkRelease(ctx: CheckContext): Finding[] {
         severity: 'critical',
         object: `Release/${release}`,
         title: `There is no Helm release "${release}" in the namespace "${namespace}"${nothing ? ', and no object labelled with it' : ''}.`,
-        details: [helm.error ? `helm: ${helm.error}` : `no objects with app.kubernetes.io/instance=${release}`],
+        details: [helm.error ? `helm: ${helm.error}` : `no objects with ${releaseSelector(release)}`],
         fix: [
           `Look for it elsewhere (another namespace or context?): helm list -A${context ? ` --kube-context ${context}` : ''}`,
           'Or deploy it: npm run nx -- run infra:deploy',

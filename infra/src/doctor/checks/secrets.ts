@@ -2,7 +2,7 @@
 // specs, so it also catches a reference before the kubelet gets to it; the kubelet's
 // CreateContainerConfigError message is quoted as evidence when there is one.
 import { workloadOf, type CheckContext, type Finding } from '../findings';
-import type { Pod } from '../k8s';
+import type { Pod } from '@todo/kube';
 
 interface Reference {
   secret: string;

@@ -1,6 +1,6 @@
 // Services with no endpoints: a selector that matches no pod (names drifted), or pods that
 // are not ready (the pod findings say why).
-import { labelsMatch } from '@todo/kube';
+import { labelsMatch, selectorString } from '@todo/kube';
 import type { CheckContext, Finding } from '../findings';
 
 export function checkServices(ctx: CheckContext): Finding[] {
@@ -14,10 +14,10 @@ export function checkServices(ctx: CheckContext): Finding[] {
     const ready = (endpoints.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
     if (ready > 0) return [];
     const matching = livePods.filter((p) => labelsMatch({ matchLabels: selector }, p.metadata.labels));
-    const wanted = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const wanted = selectorString(selector);
     const object = `Service/${service.metadata.name}`;
     if (!matching.length) {
-      const candidates = livePods.slice(0, 4).map((p) => `pod ${p.metadata.name} has ${Object.entries(p.metadata.labels ?? {}).filter(([k]) => k.startsWith('app.kubernetes.io/')).map(([k, v]) => `${k}=${v}`).join(',')}`);
+      const candidates = livePods.slice(0, 4).map((p) => `pod ${p.metadata.name} has ${selectorString(Object.fromEntries(Object.entries(p.metadata.labels ?? {}).filter(([k]) => k.startsWith('app.kubernetes.io/'))))}`);
       return [
         {
           kind: 'service-no-endpoints',

@@ -1,6 +1,7 @@
-// The parts of Kubernetes objects the doctor reads, as `kubectl get -o json` prints them.
-// Every field is optional where the API server may leave it out.
-import type { LabelSelector } from '@todo/kube';
+// The Kubernetes object shapes this workspace reads — rendered by helm or printed by
+// `kubectl get -o json` — hand-written for the fields used (no @kubernetes/client-node).
+// Fields the API server may leave out are optional.
+import type { LabelSelector } from './labels';
 
 export interface ObjectMeta {
   name: string;
@@ -10,13 +11,37 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   creationTimestamp?: string;
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid?: string; controller?: boolean }[];
+  [field: string]: unknown;
 }
 
+/** The typed base of every object below. */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
 }
+
+/** Any object, e.g. one of helm's rendered manifests; read the rest through its fields. */
+export interface K8sObject extends KubeObject {
+  [field: string]: unknown;
+}
+
+/** A `kubectl get … -o json` answer. */
+export interface KubeList<T extends KubeObject = KubeObject> {
+  apiVersion: string;
+  kind: 'List' | string;
+  items: T[];
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+// ---------------------------------------------------------------- pods
 
 export interface EnvVar {
   name: string;
@@ -24,28 +49,96 @@ export interface EnvVar {
   valueFrom?: {
     secretKeyRef?: { name: string; key: string; optional?: boolean };
     configMapKeyRef?: { name: string; key: string; optional?: boolean };
+    fieldRef?: { fieldPath: string };
+    resourceFieldRef?: unknown;
   };
+}
+
+export interface EnvFromSource {
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+  prefix?: string;
 }
 
 export interface Probe {
   httpGet?: { path?: string; port: number | string; scheme?: string };
   tcpSocket?: { port: number | string };
   exec?: { command: string[] };
+  grpc?: { port: number };
+  initialDelaySeconds?: number;
   periodSeconds?: number;
+  timeoutSeconds?: number;
   failureThreshold?: number;
+  successThreshold?: number;
+}
+
+export interface LifecycleHandler {
+  exec?: { command?: string[] };
+  httpGet?: { path?: string; port?: number | string };
+  sleep?: { seconds: number };
+  tcpSocket?: unknown;
+}
+
+export interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  seccompProfile?: { type?: string };
 }
 
 export interface Container {
   name: string;
   image: string;
   imagePullPolicy?: string;
-  env?: EnvVar[];
-  envFrom?: { secretRef?: { name: string; optional?: boolean }; configMapRef?: { name: string; optional?: boolean } }[];
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
   ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  startupProbe?: Probe;
   livenessProbe?: Probe;
   readinessProbe?: Probe;
-  startupProbe?: Probe;
+  lifecycle?: { preStop?: LifecycleHandler; postStart?: LifecycleHandler };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: SecurityContext;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+export interface Volume {
+  name: string;
+  secret?: { secretName: string; optional?: boolean };
+  configMap?: { name: string; optional?: boolean };
+  persistentVolumeClaim?: { claimName: string };
+  emptyDir?: unknown;
+  projected?: unknown;
+  hostPath?: unknown;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Volume[];
+  nodeName?: string;
+  restartPolicy?: string;
+  securityContext?: SecurityContext;
+  automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
+  terminationGracePeriodSeconds?: number;
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+}
+
+/** `spec.template` of a Deployment, StatefulSet or Job. */
+export interface PodTemplateSpec {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: PodSpec;
 }
 
 export interface ContainerState {
@@ -66,13 +159,7 @@ export interface ContainerStatus {
 
 export interface Pod extends KubeObject {
   kind: 'Pod';
-  spec: {
-    containers: Container[];
-    initContainers?: Container[];
-    volumes?: { name: string; secret?: { secretName: string; optional?: boolean }; persistentVolumeClaim?: { claimName: string } }[];
-    nodeName?: string;
-    restartPolicy?: string;
-  };
+  spec: PodSpec;
   status: {
     phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
     reason?: string;
@@ -84,23 +171,17 @@ export interface Pod extends KubeObject {
   };
 }
 
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
+// ---------------------------------------------------------------- workloads
 
 export interface Workload extends KubeObject {
   kind: 'Deployment' | 'StatefulSet';
-  spec: { replicas?: number; selector: LabelSelector };
+  spec: { replicas?: number; selector: LabelSelector; template?: PodTemplateSpec };
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; conditions?: Condition[] };
 }
 
 export interface Job extends KubeObject {
   kind: 'Job';
-  spec: { backoffLimit?: number; activeDeadlineSeconds?: number; selector?: LabelSelector };
+  spec: { backoffLimit?: number; activeDeadlineSeconds?: number; selector?: LabelSelector; template?: PodTemplateSpec };
   status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; completionTime?: string; conditions?: Condition[] };
 }
 
@@ -120,6 +201,18 @@ export interface HorizontalPodAutoscaler extends KubeObject {
   status?: { currentReplicas?: number; desiredReplicas?: number; currentMetrics?: MetricStatus[] | null; conditions?: Condition[] };
 }
 
+// ---------------------------------------------------------------- networking and storage
+
+export interface Service extends KubeObject {
+  kind: 'Service';
+  spec: { type?: string; selector?: Record<string, string>; clusterIP?: string; ports?: { name?: string; port: number; targetPort?: number | string; nodePort?: number }[] };
+}
+
+export interface Endpoints extends KubeObject {
+  kind: 'Endpoints';
+  subsets?: { addresses?: { ip: string; targetRef?: { kind: string; name: string } }[]; notReadyAddresses?: { ip: string; targetRef?: { kind: string; name: string } }[] }[];
+}
+
 export interface Ingress extends KubeObject {
   kind: 'Ingress';
   spec: { ingressClassName?: string; rules?: { host?: string }[] };
@@ -131,20 +224,16 @@ export interface IngressClass extends KubeObject {
   spec: { controller: string };
 }
 
-export interface Service extends KubeObject {
-  kind: 'Service';
-  spec: { type?: string; selector?: Record<string, string>; clusterIP?: string; ports?: { name?: string; port: number; targetPort?: number | string }[] };
-}
-
-export interface Endpoints extends KubeObject {
-  kind: 'Endpoints';
-  subsets?: { addresses?: { ip: string; targetRef?: { kind: string; name: string } }[]; notReadyAddresses?: { ip: string; targetRef?: { kind: string; name: string } }[] }[];
-}
-
 export interface PersistentVolumeClaim extends KubeObject {
   kind: 'PersistentVolumeClaim';
   spec: { storageClassName?: string; accessModes?: string[]; resources?: { requests?: { storage?: string } } };
   status?: { phase?: 'Pending' | 'Bound' | 'Lost' };
+}
+
+export interface NetworkPolicyPort {
+  port?: number | string;
+  endPort?: number;
+  protocol?: string;
 }
 
 export interface NetworkPolicyPeer {
@@ -153,14 +242,25 @@ export interface NetworkPolicyPeer {
   ipBlock?: { cidr: string; except?: string[] };
 }
 
+export interface NetworkPolicyRule {
+  from?: NetworkPolicyPeer[];
+  to?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicySpec {
+  podSelector: LabelSelector;
+  policyTypes?: ('Ingress' | 'Egress')[];
+  ingress?: NetworkPolicyRule[];
+  egress?: NetworkPolicyRule[];
+}
+
 export interface NetworkPolicy extends KubeObject {
   kind: 'NetworkPolicy';
-  spec: {
-    podSelector: LabelSelector;
-    policyTypes?: ('Ingress' | 'Egress')[];
-    egress?: { to?: NetworkPolicyPeer[]; ports?: { protocol?: string; port?: number | string; endPort?: number }[] }[];
-  };
+  spec: NetworkPolicySpec;
 }
+
+// ---------------------------------------------------------------- cluster
 
 /** A core/v1 Event. Newer clusters fill `eventTime`/`series`, older ones `lastTimestamp`/`count`. */
 export interface KubeEvent extends KubeObject {
@@ -174,13 +274,6 @@ export interface KubeEvent extends KubeObject {
   lastTimestamp?: string | null;
   eventTime?: string | null;
   series?: { count: number; lastObservedTime: string };
-}
-
-/** A `kubectl get … -o json` answer. */
-export interface KubeList<T extends KubeObject = KubeObject> {
-  apiVersion: string;
-  kind: 'List' | string;
-  items: T[];
 }
 
 /** An APIService (the metrics API's registration). */
