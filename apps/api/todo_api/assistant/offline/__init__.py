@@ -1,7 +1,10 @@
 """The offline assistant: a deterministic, rule-based engine that runs the to-do list from
 chat with no language model and no network.
 
-    parser.py      message -> commands ("complete 1 and delete 2" -> two commands)
+    parser.py      message -> commands ("complete 1 and delete 2" -> two commands): splits
+                   clauses, tries the readers in order, applies corrections
+    readers/       one module per kind of request ("add ...", "show ...", "done", "hi")
+    answers.py     "the second one" answering "which one?", "and the third one"
     references.py  "task 3", "the second one", "it", "the meeting task" -> references
     titles.py      "milk, eggs and bread", "call the bank — ask about the fee" -> new tasks
     commands.py    the command and reference types the parser produces (and their JSON form)

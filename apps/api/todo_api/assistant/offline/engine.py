@@ -27,6 +27,7 @@ from typing import Any
 
 from todo_api.assistant.engine import Turn, with_progress
 from todo_api.assistant.offline import replies
+from todo_api.assistant.offline.answers import parse_follow_up, parse_pick
 from todo_api.assistant.offline.commands import (
     TASK_COMMANDS,
     AddTasks,
@@ -51,12 +52,7 @@ from todo_api.assistant.offline.commands import (
 )
 from todo_api.assistant.offline.context import Context, Question, memo, read_context
 from todo_api.assistant.offline.matching import CONFIDENT, TaskInfo, Tier, rank
-from todo_api.assistant.offline.parser import (
-    MAX_NEW_TASKS,
-    parse,
-    parse_follow_up,
-    parse_pick,
-)
+from todo_api.assistant.offline.parser import parse
 from todo_api.assistant.offline.resolve import (
     Ambiguous,
     Found,
@@ -71,6 +67,9 @@ from todo_api.assistant.offline.resolve import (
 from todo_api.assistant.offline.titles import with_when
 from todo_api.assistant.tools import ToolResult, ToolRunner
 from todo_api.models import MAX_ID
+
+# At most this many tasks are added from one message.
+MAX_NEW_TASKS = 25
 
 # The commands "and the third one" can repeat, by the name the memo keeps.
 _ACTIONS: dict[type[Any], str] = {
