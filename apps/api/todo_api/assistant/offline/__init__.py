@@ -14,7 +14,11 @@ chat with no language model and no network.
     resolve.py     references -> task ids ("the second one", "the grocries task")
     matching.py    loose, typo-tolerant title matching (rapidfuzz)
     replies.py     every sentence the engine says
-    engine.py      OfflineEngine: runs the commands through the task tools
+    engine.py      OfflineEngine: answers the last question or runs the message's commands
+    dialogue.py    what "it", "the second one" and the pending question mean as they run,
+                   and the memo the reply leaves
+    execute.py     one command through the task tools (tasklist.py: the lists fetched)
+    targets.py     a command's references -> task ids, or the question to ask instead
 
 Tasks are only ever read and changed through the ToolRunner, like the LLM engine does.
 """
