@@ -76,6 +76,8 @@ class OfflineEngine:
 
 
 class _Run:
+    """One reply: the answer to the last question, or the message's commands in order."""
+
     def __init__(self, tools: ToolRunner, context: Context) -> None:
         self.tools = tools
         self.dialogue = Dialogue(context)

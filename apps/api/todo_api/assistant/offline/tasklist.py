@@ -42,7 +42,7 @@ def changed_something(result: ToolResult) -> bool:
 
 
 class TaskList:
-    """One reply's view of the task list, and the tools it changes it with."""
+    """One reply's view of the task list, fetched at most once between changes."""
 
     def __init__(self, tools: ToolRunner, dialogue: Dialogue) -> None:
         self.tools = tools
