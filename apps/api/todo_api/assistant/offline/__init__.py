@@ -1,7 +1,10 @@
 """The offline assistant: a deterministic, rule-based engine that runs the to-do list from
 chat with no language model and no network.
 
-    parser.py      message -> commands ("complete 1 and delete 2" -> two commands)
+    parser.py      message -> commands ("complete 1 and delete 2" -> two commands): splits
+                   clauses, tries the readers in order, applies corrections
+    readers/       one module per kind of request ("add ...", "show ...", "done", "hi")
+    answers.py     "the second one" answering "which one?", "and the third one"
     references.py  "task 3", "the second one", "it", "the meeting task" -> references
     titles.py      "milk, eggs and bread", "call the bank — ask about the fee" -> new tasks
     commands.py    the command and reference types the parser produces (and their JSON form)
@@ -11,7 +14,11 @@ chat with no language model and no network.
     resolve.py     references -> task ids ("the second one", "the grocries task")
     matching.py    loose, typo-tolerant title matching (rapidfuzz)
     replies.py     every sentence the engine says
-    engine.py      OfflineEngine: runs the commands through the task tools
+    engine.py      OfflineEngine: answers the last question or runs the message's commands
+    dialogue.py    what "it", "the second one" and the pending question mean as they run,
+                   and the memo the reply leaves
+    execute.py     one command through the task tools (tasklist.py: the lists fetched)
+    targets.py     a command's references -> task ids, or the question to ask instead
 
 Tasks are only ever read and changed through the ToolRunner, like the LLM engine does.
 """
