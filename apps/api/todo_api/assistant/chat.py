@@ -20,8 +20,8 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.assistant.engine import Engine, HistoryMessage, Turn, with_progress
-from todo_api.assistant.offline.text import shorten
 from todo_api.assistant.tools import ToolRunner
+from todo_api.core.text import shorten
 from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import (
     CONVERSATION_TITLE_MAX,
