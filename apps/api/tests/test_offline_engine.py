@@ -44,13 +44,13 @@ import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.support import make_settings, new_user
-from todo_api import crud
 from todo_api.assistant import tools
 from todo_api.assistant.engine import HistoryMessage, Turn
 from todo_api.assistant.offline import OfflineEngine
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.migrate import upgrade_to_head
+from todo_api.crud import tasks as crud
 from todo_api.models import MESSAGE_MAX, TaskCreate, TaskUpdate
 
 pytestmark = pytest.mark.anyio

@@ -138,7 +138,7 @@ async def test_a_database_failure_is_a_value_and_leaves_the_session_usable(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from todo_api import crud
+    from todo_api.crud import tasks as crud
 
     user = new_user()
     runner = ToolRunner(session, user)

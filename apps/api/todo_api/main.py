@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from todo_api import __version__
 from todo_api.api.errors import register_error_handlers
+from todo_api.api.mcp import mount_mcp
 from todo_api.api.routes import chat, health, tasks
 from todo_api.assistant import create_engine
 from todo_api.assistant.engine import Engine
@@ -20,7 +21,6 @@ from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.logging import configure_logging
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
-from todo_api.mcp_server import mount_mcp
 
 logger = logging.getLogger("todo_api")
 

@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.core.config import Settings
-from todo_api.core.security import InvalidTokenError, verify_token
+from todo_api.core.security import CHALLENGE_HEADERS, InvalidTokenError, bearer_user_id
 
 
 def get_settings(request: Request) -> Settings:
@@ -26,22 +26,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
-
-
 def authenticated_user_id(request: Request, settings: SettingsDep) -> str:
     """The user id (`sub`) of a valid bearer token, or 401."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise _unauthorized("missing bearer token (Authorization: Bearer <token>)")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("Authorization header must be 'Bearer <token>'")
     try:
-        return verify_token(token.strip(), settings.token_secret).user_id
+        return bearer_user_id(request.headers.get("authorization"), settings.token_secret)
     except InvalidTokenError as exc:
-        raise _unauthorized(str(exc)) from None
+        raise HTTPException(401, str(exc), headers=dict(CHALLENGE_HEADERS)) from None
 
 
 def current_user(user_id: str, token_user: Annotated[str, Depends(authenticated_user_id)]) -> str:

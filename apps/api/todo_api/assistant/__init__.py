@@ -1,4 +1,5 @@
-"""The assistant: task tools, two engines behind one interface, and the chat turn."""
+"""The assistant: task tools (also as an MCP server), two engines behind one interface,
+and the chat turn. Nothing here imports the HTTP layer (`api/`)."""
 
 from __future__ import annotations
 

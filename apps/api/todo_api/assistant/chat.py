@@ -20,8 +20,9 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.assistant.engine import Engine, HistoryMessage, Turn, with_progress
-from todo_api.assistant.offline.text import shorten
 from todo_api.assistant.tools import ToolRunner
+from todo_api.core.text import shorten
+from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import (
     CONVERSATION_TITLE_MAX,
     ChatRateEvent,
@@ -39,12 +40,6 @@ RATE_WINDOW = timedelta(minutes=1)
 FALLBACK_REPLY = "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a moment."
 
 
-class ConversationNotFoundError(LookupError):
-    def __init__(self, conversation_id: int) -> None:
-        super().__init__(f"conversation {conversation_id} not found")
-        self.conversation_id = conversation_id
-
-
 class ChatRateLimitedError(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many chat messages; try again in {retry_after} s")
@@ -53,59 +48,6 @@ class ChatRateLimitedError(Exception):
 
 def _title_from(message: str) -> str:
     return shorten(" ".join(message.split()), CONVERSATION_TITLE_MAX)
-
-
-async def get_conversation(
-    session: AsyncSession, user_id: str, conversation_id: int
-) -> Conversation:
-    result = await session.exec(
-        select(Conversation).where(
-            Conversation.id == conversation_id, Conversation.user_id == user_id
-        )
-    )
-    conversation = result.first()
-    if conversation is None:
-        raise ConversationNotFoundError(conversation_id)
-    return conversation
-
-
-async def list_conversations(
-    session: AsyncSession, user_id: str, *, limit: int, offset: int = 0
-) -> list[Conversation]:
-    result = await session.exec(
-        select(Conversation)
-        .where(Conversation.user_id == user_id)
-        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(result.all())
-
-
-async def list_messages(
-    session: AsyncSession,
-    user_id: str,
-    conversation_id: int,
-    *,
-    limit: int,
-    before: int | None = None,
-) -> list[Message]:
-    """The newest `limit` messages (older than message `before`, when given), oldest
-    first: a page that reads top to bottom, and `before` pages back through history."""
-    await get_conversation(session, user_id, conversation_id)
-    query = select(Message).where(Message.conversation_id == conversation_id)
-    if before is not None:
-        query = query.where(col(Message.id) < before)
-    result = await session.exec(query.order_by(col(Message.id).desc()).limit(limit))
-    return list(reversed(result.all()))
-
-
-async def delete_conversation(session: AsyncSession, user_id: str, conversation_id: int) -> None:
-    conversation = await get_conversation(session, user_id, conversation_id)
-    # Explicit, so it does not depend on SQLite's foreign-key enforcement being on.
-    await session.exec(delete(Message).where(col(Message.conversation_id) == conversation_id))
-    await session.delete(conversation)
-    await session.commit()
 
 
 async def _take_rate_slot(session: AsyncSession, user_id: str, limit: int) -> None:

@@ -1,7 +1,7 @@
 """The LLM engine: an OpenAI Agents SDK agent on any OpenAI-compatible Chat Completions
 server (OpenAI, Ollama, vLLM), using the task tools of our own MCP server.
 
-How the agent reaches the tools: for each turn, the MCP server of `todo_api.mcp_server`
+How the agent reaches the tools: for each turn, the MCP server of `assistant/mcp_server.py`
 (the same tool definitions and schemas as /mcp) is built with the turn's `ToolRunner` as
 its actor, and the MCP SDK's own client talks to it in process. The Agents SDK sees it
 through `TurnTools`, an `agents.mcp.MCPServer`. So:
@@ -38,9 +38,9 @@ from mcp_types import Tool as MCPTool
 from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI
 
 from todo_api.assistant.engine import HistoryMessage, Turn, with_progress
+from todo_api.assistant.mcp_server import SERVER_NAME, build_server
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.config import Settings
-from todo_api.mcp_server import SERVER_NAME, build_server
 
 logger = logging.getLogger("todo_api.assistant.llm")
 

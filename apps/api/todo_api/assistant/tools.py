@@ -20,7 +20,7 @@ from pydantic import Field as SchemaField
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todo_api import crud
+from todo_api.crud import tasks as crud
 from todo_api.models import DESCRIPTION_MAX, MAX_ID, Description, TaskCreate, TaskUpdate, Title
 
 logger = logging.getLogger("todo_api.assistant.tools")

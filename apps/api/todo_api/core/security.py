@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Final
 
 import jwt
 
@@ -15,10 +16,13 @@ ALGORITHM = "HS256"
 # Tolerated clock difference between the minting server and this one.
 LEEWAY_SECONDS = 10
 MAX_SUBJECT_LENGTH = 128
+# Sent with every 401, by the REST API and /mcp alike.
+CHALLENGE_HEADERS: Final = {"WWW-Authenticate": "Bearer"}
 
 
 class InvalidTokenError(Exception):
-    """The token cannot be trusted; the message is safe to show the caller."""
+    """No token that can be trusted (missing, malformed or invalid): a 401. The message
+    is safe to show the caller."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,17 @@ def verify_token(token: str, secret: str) -> TokenClaims:
     ):
         raise InvalidTokenError("token subject is not a valid user id")
     return TokenClaims(user_id=subject, expires_at=int(claims["exp"]))
+
+
+def bearer_user_id(authorization: str | None, secret: str) -> str:
+    """The user id (`sub`) of the token in an `Authorization: Bearer <token>` header's
+    value, or InvalidTokenError saying what is wrong."""
+    if not authorization:
+        raise InvalidTokenError("missing bearer token (Authorization: Bearer <token>)")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidTokenError("Authorization header must be 'Bearer <token>'")
+    return verify_token(token.strip(), secret).user_id
 
 
 def mint_token(

@@ -11,6 +11,8 @@ from todo_api.api.deps import CurrentUser, SessionDep, SettingsDep
 from todo_api.api.errors import AUTH_RESPONSES, ErrorResponse
 from todo_api.assistant import chat as service
 from todo_api.assistant.engine import Engine
+from todo_api.crud import conversations
+from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import MAX_ID, ChatRequest, ChatResponse, ConversationPublic, MessagePublic
 
 router = APIRouter(prefix="/api/{user_id}", tags=["chat"], responses=AUTH_RESPONSES)
@@ -22,7 +24,7 @@ CONVERSATION_NOT_FOUND: dict[int | str, dict[str, object]] = {
 MAX_PAGE = 500
 
 
-def _not_found(exc: service.ConversationNotFoundError) -> HTTPException:
+def _not_found(exc: ConversationNotFoundError) -> HTTPException:
     return HTTPException(404, str(exc))
 
 
@@ -55,7 +57,7 @@ async def chat(
             rate_limit=settings.chat_rate_limit,
             history_window=settings.chat_history_messages,
         )
-    except service.ConversationNotFoundError as exc:
+    except ConversationNotFoundError as exc:
         raise _not_found(exc) from None
     except service.ChatRateLimitedError as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) from None
@@ -72,7 +74,7 @@ async def list_conversations(
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")] = 0,
 ) -> list[ConversationPublic]:
-    rows = await service.list_conversations(session, user_id, limit=limit, offset=offset)
+    rows = await conversations.list_conversations(session, user_id, limit=limit, offset=offset)
     return [ConversationPublic.model_validate(row) for row in rows]
 
 
@@ -92,10 +94,10 @@ async def list_messages(
     ] = None,
 ) -> list[MessagePublic]:
     try:
-        rows = await service.list_messages(
+        rows = await conversations.list_messages(
             session, user_id, conversation_id, limit=limit, before=before
         )
-    except service.ConversationNotFoundError as exc:
+    except ConversationNotFoundError as exc:
         raise _not_found(exc) from None
     return [MessagePublic.model_validate(row) for row in rows]
 
@@ -110,7 +112,7 @@ async def delete_conversation(
     user_id: CurrentUser, session: SessionDep, conversation_id: ConversationId
 ) -> Response:
     try:
-        await service.delete_conversation(session, user_id, conversation_id)
-    except service.ConversationNotFoundError as exc:
+        await conversations.delete_conversation(session, user_id, conversation_id)
+    except ConversationNotFoundError as exc:
         raise _not_found(exc) from None
     return Response(status_code=204)

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response
 
-from todo_api import crud
 from todo_api.api.deps import CurrentUser, SessionDep
 from todo_api.api.errors import AUTH_RESPONSES, NOT_FOUND_RESPONSES
-from todo_api.crud import SortField, SortOrder, StatusFilter, TaskNotFoundError
+from todo_api.crud import tasks as crud
+from todo_api.crud.tasks import SortField, SortOrder, StatusFilter, TaskNotFoundError
 from todo_api.models import MAX_ID, TaskCompletion, TaskCreate, TaskPublic, TaskUpdate
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=AUTH_RESPONSES)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from todo_api.core.text import shorten
 from todo_api.models import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 
 # Typographic quotes and apostrophes become plain ones, so patterns need one spelling.
@@ -152,16 +153,6 @@ def capitalize_first(text: str) -> str:
     if any(c.isupper() for c in first_word[1:]):
         return text
     return text[0].upper() + text[1:]
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary and marked with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-") + "\u2026"
 
 
 def as_title(text: str) -> str:

@@ -1,5 +1,5 @@
-"""Task operations: the one implementation behind the REST routes (and, later, the
-assistant's tools). Every function acts for one user; another user's task is not found."""
+"""Task operations: the one implementation behind the REST routes and the assistant's
+tools. Every function acts for one user; another user's task is not found."""
 
 from __future__ import annotations
 
