@@ -82,6 +82,8 @@ test('the assistant as an open drawer on a phone is a labelled modal dialog with
 });
 
 test('a message whose answer did not come (and could not be checked) has no WCAG A/AA violations', async ({ page }) => {
+  // Stops and restarts the API: its cold start alone can take half a minute on a busy 2-core machine.
+  test.slow();
   await signUp(page);
   await expect(chatLog(page)).toHaveAttribute('aria-busy', 'false');
   await stopApi();

@@ -105,6 +105,8 @@ test('on a phone the assistant is a modal drawer: open it, add a task by chat, E
 });
 
 test('a message sent while the API is down is checked for before it is offered again, and Retry sends it once', async ({ page }) => {
+  // Stops and restarts the API: its cold start alone can take half a minute on a busy 2-core machine.
+  test.slow();
   await signUp(page);
   const log = chatLog(page);
   await expect(log).toHaveAttribute('aria-busy', 'false');

@@ -3,6 +3,8 @@ import { addTask, alertIn, signUp, taskList } from './helpers';
 import { startApi, stopApi } from './stack';
 
 test('the API stopped mid-session shows a retryable error, loses no edit, and recovers', async ({ page, request }) => {
+  // Stops and restarts the API: its cold start alone can take half a minute on a busy 2-core machine.
+  test.slow();
   await signUp(page);
   await addTask(page, 'Written before the outage');
 
