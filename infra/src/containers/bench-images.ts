@@ -13,7 +13,7 @@ import path from 'node:path';
 import { readImageReport } from '@todo/images';
 import { writeSection } from '@todo/tools/bench/report';
 import { root } from '../workspace';
-import { docker, dockerResult, logs } from './docker';
+import { docker, dockerOut, logs } from './docker';
 import { newStackId, removeStack, runApp, stackNames, startStack, type App } from './stack';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
@@ -36,20 +36,20 @@ interface Distribution {
   max: number;
 }
 
-function sizes(): Record<App, SizeRow> {
-  const row = (app: App): SizeRow => {
+async function sizes(): Promise<Record<App, SizeRow>> {
+  const row = async (app: App): Promise<SizeRow> => {
     const report = images[app];
-    const size = Number(docker(['image', 'inspect', '-f', '{{.Size}}', report.ref]));
-    const base = docker(['image', 'inspect', '-f', '{{index .Config.Labels "org.opencontainers.image.base.name"}}', report.ref]);
-    const baseSize = Number(dockerResult(['image', 'inspect', '-f', '{{.Size}}', base]).stdout) || null;
-    const layers = docker(['history', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', report.ref])
+    const size = Number(await dockerOut(['image', 'inspect', '-f', '{{.Size}}', report.ref]));
+    const base = await dockerOut(['image', 'inspect', '-f', '{{index .Config.Labels "org.opencontainers.image.base.name"}}', report.ref]);
+    const baseSize = Number((await docker.attempt(['image', 'inspect', '-f', '{{.Size}}', base])).stdout.trim()) || null;
+    const layers = (await dockerOut(['history', '--no-trunc', '--format', '{{.Size}}\t{{.CreatedBy}}', report.ref]))
       .split('\n')
       .map((line) => line.split('\t'))
       .filter(([size]) => size !== '0B')
       .map(([size = '', createdBy = '']) => `${size.padStart(8)}  ${createdBy.replace(/\s+/g, ' ').slice(0, 90)}`);
     return { ref: report.ref, size, goal: goals[app], base, baseSize, layers };
   };
-  return { api: row('api'), web: row('web') };
+  return { api: await row('api'), web: await row('web') };
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -65,24 +65,24 @@ async function startTimes(): Promise<Record<App, { live: Distribution; ready: Di
     const stack = await startStack({ id: names.id });
     for (let round = 0; round < ROUNDS; round++) {
       for (const app of ['api', 'web'] as const) {
-        docker(['rm', '-f', names[app]]);
+        await docker.rm([names[app]], { force: true });
         const { live, ready } = await runApp(stack, app, { timeFromHost: true });
         samples[app].live.push(live);
         samples[app].ready.push(ready);
       }
     }
   } catch (error) {
-    for (const name of [names.postgres, names.api, names.web]) console.error(logs(name));
+    for (const name of [names.postgres, names.api, names.web]) console.error(await logs(name));
     throw error;
   } finally {
-    removeStack(names);
+    await removeStack(names);
   }
   const figures = (app: App) => ({ live: distribution(samples[app].live), ready: distribution(samples[app].ready) });
   return { api: figures('api'), web: figures('web') };
 }
 
 async function main(): Promise<void> {
-  const size = sizes();
+  const size = await sizes();
   const start = await startTimes();
 
   console.log('\n== image sizes (uncompressed, from the engine)');

@@ -9,13 +9,13 @@
 // Secrets are generated for the run and passed in a temporary env file, as a user's `.env`.
 //
 //   npm run nx -- run infra:compose-check
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CommandError, runCommand } from '@todo/kube';
 import { root } from '../workspace';
-import { docker, dockerResult } from './docker';
+import { docker } from './docker';
 import { freePort, httpOk } from './wait';
 
 const [composeBin = 'docker-compose', ...composeBase] = (process.env['COMPOSE'] || 'docker-compose').split(' ');
@@ -23,24 +23,35 @@ const project = `todo-compose-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(path.join(tmpdir(), 'compose-check-'));
 const envFile = path.join(dir, 'env');
 
-function compose(args: string[], { env = envFile, allowFailure = false, timeoutMs = 300_000 } = {}) {
-  const result = spawnSync(composeBin, [...composeBase, '--project-name', project, '--env-file', env, '-f', path.join(root, 'compose.yaml'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    // Only what Compose needs: a variable in this process's environment would override .env.
-    env: {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
-      ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
-      // docker-compose 1.29 builds with BuildKit only when asked (v2 always does).
-      COMPOSE_DOCKER_CLI_BUILD: '1',
-      DOCKER_BUILDKIT: '1',
-    },
-  });
-  if (result.error) throw new Error(`${composeBin} could not run (${result.error.message}); on Debian: apt-get install docker-compose`);
-  if (result.status !== 0 && !allowFailure) throw new Error(`compose ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
-  return result;
+interface ComposeResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs Compose on compose.yaml; `allowFailure` returns a failure instead of throwing it. */
+async function compose(args: string[], { env = envFile, allowFailure = false, timeoutMs = 300_000 } = {}): Promise<ComposeResult> {
+  const argv = [...composeBase, '--project-name', project, '--env-file', env, '-f', path.join(root, 'compose.yaml'), ...args];
+  try {
+    return { status: 0, ...(await runCommand(composeBin, argv, {
+      cwd: root,
+      timeoutMs,
+      // Only what Compose needs: a variable in this process's environment would override .env.
+      env: {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
+        // docker-compose 1.29 builds with BuildKit only when asked (v2 always does).
+        COMPOSE_DOCKER_CLI_BUILD: '1',
+        DOCKER_BUILDKIT: '1',
+      },
+    })) };
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    if (err.exitCode === null && /ENOENT/.test(err.stderr)) throw new Error(`${composeBin} could not run; on Debian: apt-get install docker-compose`);
+    if (!allowFailure) throw err;
+    return { status: err.exitCode, stdout: err.stdout, stderr: err.stderr };
+  }
 }
 
 function check(name: string, ok: boolean, detail = ''): void {
@@ -69,22 +80,22 @@ async function main(): Promise<void> {
   writeFileSync(envFile, toEnvFile(settings));
 
   try {
-    console.log(`== ${composeBin} ${composeBase.join(' ')} ${compose(['version'], { allowFailure: true }).stdout.split('\n')[0]}`);
+    console.log(`== ${composeBin} ${composeBase.join(' ')} ${(await compose(['version'], { allowFailure: true })).stdout.split('\n')[0]}`);
 
     // 1. A missing secret is named before anything starts.
     const { JWT_SECRET: _unset, ...withoutJwt } = settings;
     const incomplete = path.join(dir, 'env-incomplete');
     writeFileSync(incomplete, toEnvFile(withoutJwt));
-    const refused = compose(['config', '--quiet'], { env: incomplete, allowFailure: true });
+    const refused = await compose(['config', '--quiet'], { env: incomplete, allowFailure: true });
     check('a missing JWT_SECRET stops Compose, naming it', refused.status !== 0 && /JWT_SECRET/.test(refused.stderr), refused.stderr.trim().split('\n').at(-1));
-    compose(['config', '--quiet']);
+    await compose(['config', '--quiet']);
 
     // 2. Up from nothing: without the :dev images Compose must build them, not pull them.
-    for (const image of ['todo-api:dev', 'todo-web:dev']) dockerResult(['image', 'rm', image]);
+    for (const image of ['todo-api:dev', 'todo-web:dev']) await docker.attempt(['image', 'rm', image]);
     const started = performance.now();
-    compose(['up', '-d'], { timeoutMs: 900_000 });
+    await compose(['up', '-d'], { timeoutMs: 900_000 });
     for (const image of ['todo-api:dev', 'todo-web:dev']) {
-      check(`${image} was built by Compose`, dockerResult(['image', 'inspect', image]).status === 0);
+      check(`${image} was built by Compose`, await docker.imageExists(image));
     }
     const origin = `http://127.0.0.1:${port}`;
     const deadline = performance.now() + 180_000;
@@ -93,7 +104,7 @@ async function main(): Promise<void> {
     let states = '';
     while (performance.now() < deadline) {
       ready = await httpOk(`${origin}/api/readyz`);
-      states = compose(['ps']).stdout;
+      states = (await compose(['ps'])).stdout;
       if (ready && ['postgres', 'api', 'web'].every((service) => healthy(states, service))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -116,16 +127,16 @@ async function main(): Promise<void> {
     const listed = (await (await fetch(`${origin}/api/tasks`, { headers: { cookie } })).json()) as { title: string }[];
     check('a task is created and listed', created.status === 201 && listed.some((t) => t.title === 'Made with compose'), `HTTP ${created.status}`);
 
-    const apiContainer = compose(['ps', '-q', 'api']).stdout.trim();
-    const apiPorts = JSON.parse(docker(['inspect', '-f', '{{json .NetworkSettings.Ports}}', apiContainer])) as Record<string, unknown[] | null> | null;
+    const apiContainer = (await compose(['ps', '-q', 'api'])).stdout.trim();
+    const apiPorts = JSON.parse(await docker.inspect(apiContainer, '{{json .NetworkSettings.Ports}}')) as Record<string, unknown[] | null> | null;
     check('api port is not published', Object.values(apiPorts ?? {}).every((b) => !b || b.length === 0), JSON.stringify(apiPorts));
   } catch (error) {
     process.exitCode = 1;
     console.error(error instanceof Error ? error.message : error);
-    console.error(compose(['logs', '--tail', '40'], { allowFailure: true }).stdout);
+    console.error((await compose(['logs', '--tail', '40'], { allowFailure: true })).stdout);
   } finally {
     // 4. Nothing left behind.
-    compose(['down', '-v', '--remove-orphans'], { allowFailure: true });
+    await compose(['down', '-v', '--remove-orphans'], { allowFailure: true });
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(process.exitCode ? '\ncompose-check: FAILED' : '\ncompose-check: passed');

@@ -1,28 +1,16 @@
-// docker for the container tooling: argument arrays, never a shell; failures quote the command.
-import { spawnSync } from 'node:child_process';
+// The container tooling's docker: the workspace's one Docker client (@todo/kube), so every
+// failure is a CommandError quoting the command and docker's own last line.
+import { Docker } from '@todo/kube';
 
-export interface DockerResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export const docker = new Docker();
 
-/** Runs docker and returns how it ended, whatever that was (output trimmed). */
-export function dockerResult(args: string[], timeoutMs = 120_000): DockerResult {
-  const result = spawnSync('docker', args, { encoding: 'utf8', timeout: timeoutMs });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
-}
-
-/** Runs docker and returns its trimmed stdout; throws with the command and its stderr. */
-export function docker(args: string[], timeoutMs = 120_000): string {
-  const result = dockerResult(args, timeoutMs);
-  if (result.status !== 0) throw new Error(`docker ${args.join(' ')} exited ${result.status}:\n${result.stderr || result.stdout}`);
-  return result.stdout;
+/** docker's trimmed stdout; throws when docker fails. */
+export async function dockerOut(args: string[], timeoutMs = 120_000): Promise<string> {
+  return (await docker.run(args, { timeoutMs })).stdout.trim();
 }
 
 /** The last lines a container printed, headed by its name: for failure messages. */
-export function logs(name: string, lines = 60): string {
-  const result = dockerResult(['logs', '--tail', String(lines), name]);
-  return `--- ${name} (last ${lines} lines)\n${result.stdout}\n${result.stderr}`;
+export async function logs(name: string, lines = 60): Promise<string> {
+  const result = await docker.logs(name, lines);
+  return `--- ${name} (last ${lines} lines)\n${result.stdout.trim()}\n${result.stderr.trim()}`;
 }

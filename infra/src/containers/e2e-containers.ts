@@ -52,17 +52,17 @@ async function main(): Promise<boolean> {
     const stack = await startStack({ id: names.id, publishPostgres: true, extraWebEnv: { AUTH_RATE_LIMIT: 'false' } });
     summary.images = stack.images;
     Object.assign(summary.timings, stack.timings);
-    checkHowTheyRun(stack, checks);
+    await checkHowTheyRun(stack, checks);
     summary.timings['browser suite'] = runBrowserSuite(stack);
     // The chart's own `helm test` pods, run against these containers as helm would.
     for (const name of Object.keys(stack.chart.tests)) {
       const started = performance.now();
-      const result = runChartTest(stack, name);
+      const result = await runChartTest(stack, name);
       summary.timings[`helm test ${name.replace(/^.*-test-/, '')}`] = performance.now() - started;
       console.log(`--- ${name}\n${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`);
-      checks.check(`the chart's test ${name} passes against the containers`, result.status === 0, `exit ${result.status}`);
+      checks.check(`the chart's test ${name} passes against the containers`, result.ok, `exit ${result.exitCode}`);
     }
-    for (const [app, { exitCode, ms }] of Object.entries(stopGracefully(stack))) {
+    for (const [app, { exitCode, ms }] of Object.entries(await stopGracefully(stack))) {
       summary.timings[`${app} stop`] = ms;
       // api (uvicorn) exits 0; web exits 143 from Next's own SIGTERM handler, after closing the
       // server. 137 would mean Docker had to kill it after the timeout.
@@ -71,9 +71,9 @@ async function main(): Promise<boolean> {
   } catch (error) {
     failed = true;
     console.error(error instanceof Error ? error.message : error);
-    for (const name of [names.postgres, names.api, names.web]) console.error(logs(name));
+    for (const name of [names.postgres, names.api, names.web]) console.error(await logs(name));
   } finally {
-    removeStack(names);
+    await removeStack(names);
   }
   failed ||= checks.failed;
   writeFileSync(path.join(reports, 'summary.json'), JSON.stringify({ ...summary, failed }, null, 2));

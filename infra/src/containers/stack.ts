@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { readImageReport } from '@todo/images';
 import { containerSpec, type ChartContainers, type ContainerSpec } from '@todo/chart';
 import { root } from '../workspace';
-import { docker, dockerResult, type DockerResult } from './docker';
+import type { Outcome } from '@todo/kube';
+import { docker } from './docker';
 import { freePort, waitExec, waitHealthy, waitHttp } from './wait';
 
 export type App = 'api' | 'web';
@@ -86,10 +87,11 @@ function imageFor(refs: Record<string, string>, spec: ContainerSpec): string {
 }
 
 /** Runs one of the chart's `helm test` pods against the stack, as `helm test` would. */
-export function runChartTest(stack: Stack, name: string): DockerResult {
+export function runChartTest(stack: Stack, name: string): Promise<Outcome> {
   const spec = stack.chart.tests[name];
   if (!spec) throw new Error(`the chart has no test pod ${name}`);
-  return dockerResult(['run', '--rm', '--network', stack.names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(stack.refs, spec), ...spec.command], 120_000);
+  const args = ['run', '--rm', '--network', stack.names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(stack.refs, spec), ...spec.command];
+  return docker.attempt(args, { timeoutMs: 120_000 });
 }
 
 export interface StackOptions {
@@ -111,18 +113,18 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   const images = { api: imageFor(refs, chart.api), web: imageFor(refs, chart.web) };
   const stack: Stack = { id, names, chart, refs, images, secrets, webPort, apiPort, webUrl, extraWebEnv, timings: {} };
 
-  docker(['network', 'create', '--label', 'todo-e2e', names.network]);
+  await docker.networkCreate(names.network, ['todo-e2e']);
 
   // PostgreSQL under its Service name, hardened as the chart runs it, its data on a volume
   // (the PVC) that a root helper first gives to its user (what fsGroup does in a pod). On
   // loopback only when a test inspects the database.
   const pg = chart.postgresql;
   const dataDir = pg.dataDir ?? '/var/lib/postgresql/data';
-  docker(['volume', 'create', '--label', 'todo-e2e', names.volume]);
-  docker(['run', '--rm', '--user', '0', '-v', `${names.volume}:/data`, '--entrypoint', 'chown', postgresImage(), pg.user, '/data']);
+  await docker.volumeCreate(names.volume, ['todo-e2e']);
+  await docker.runContainer(['--rm', '--user', '0', '-v', `${names.volume}:/data`, '--entrypoint', 'chown', postgresImage(), pg.user, '/data']);
   const pgPort = publishPostgres ? await freePort() : undefined;
-  docker([
-    'run', '-d', '--name', names.postgres, '--network', names.network, '--network-alias', chart.services.postgresql,
+  await docker.runContainer([
+    '-d', '--name', names.postgres, '--network', names.network, '--network-alias', chart.services.postgresql,
     ...(pgPort ? ['-p', `127.0.0.1:${pgPort}:${pg.port ?? 5432}`] : []),
     ...hardening(pg), '-v', `${names.volume}:${dataDir}`, ...envFlags(pg.env), postgresImage(),
   ]);
@@ -132,7 +134,7 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   // The migration Job's containers, one after the other, as Kubernetes runs them.
   for (const spec of chart.migrations) {
     const started = performance.now();
-    docker(['run', '--rm', '--network', names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(refs, spec), ...spec.command], 180_000);
+    await docker.runContainer(['--rm', '--network', names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(refs, spec), ...spec.command], { timeoutMs: 180_000 });
     stack.timings[`job: ${spec.command.slice(0, 2).join(' ')}`] = performance.now() - started;
   }
 
@@ -166,7 +168,7 @@ export async function runApp(stack: Stack, app: App, { timeFromHost = false } = 
   const env = app === 'web' ? { ...spec.env, ...stack.extraWebEnv } : spec.env;
   const paths = { live: spec.liveness ?? '/', ready: spec.readiness ?? '/' };
   const started = performance.now();
-  docker(['run', '-d', '--name', names[app], ...placement, ...hardening(spec), ...health, ...workdir(spec), ...envFlags(env), stack.images[app], ...spec.command]);
+  await docker.runContainer(['-d', '--name', names[app], ...placement, ...hardening(spec), ...health, ...workdir(spec), ...envFlags(env), stack.images[app], ...spec.command]);
   if (timeFromHost) {
     const live = await waitHttp(`http://127.0.0.1:${hostPort}${paths.live}`, names[app], started);
     const ready = await waitHttp(`http://127.0.0.1:${hostPort}${paths.ready}`, names[app], started);
@@ -179,20 +181,20 @@ export async function runApp(stack: Stack, app: App, { timeFromHost = false } = 
 }
 
 /** Stops the app containers with SIGTERM and reports how each one ended and how fast. */
-export function stopGracefully(stack: Stack): Record<App, { exitCode: number; ms: number }> {
-  const stop = (app: App) => {
+export async function stopGracefully(stack: Stack): Promise<Record<App, { exitCode: number; ms: number }>> {
+  const stop = async (app: App) => {
     const started = performance.now();
-    docker(['stop', '-t', '30', stack.names[app]], 60_000);
-    const exitCode = Number(docker(['inspect', '-f', '{{.State.ExitCode}}', stack.names[app]]));
+    await docker.stop(stack.names[app], 30, { timeoutMs: 60_000 });
+    const exitCode = Number(await docker.inspect(stack.names[app], '{{.State.ExitCode}}'));
     return { exitCode, ms: performance.now() - started };
   };
-  const web = stop('web');
-  return { web, api: stop('api') };
+  const web = await stop('web');
+  return { web, api: await stop('api') };
 }
 
 /** Removes every container, network and volume the stack created. */
-export function removeStack(names: StackNames): void {
-  for (const name of [names.web, names.api, names.postgres]) dockerResult(['rm', '-f', '-v', name]);
-  dockerResult(['network', 'rm', names.network]);
-  dockerResult(['volume', 'rm', names.volume]);
+export async function removeStack(names: StackNames): Promise<void> {
+  await docker.rm([names.web, names.api, names.postgres], { force: true, volumes: true });
+  await docker.networkRm(names.network);
+  await docker.volumeRm(names.volume);
 }

@@ -1,7 +1,7 @@
 // Waiting for containers and ports: each wait fails early when the container exits, and
 // every failure carries the container's last log lines.
 import net from 'node:net';
-import { docker, dockerResult, logs } from './docker';
+import { docker, dockerOut, logs } from './docker';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -21,12 +21,12 @@ export function freePort(): Promise<number> {
 export async function waitHealthy(name: string, since: number, timeoutMs = 90_000): Promise<number> {
   const deadline = since + timeoutMs;
   while (performance.now() < deadline) {
-    const [status, health] = docker(['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name]).split(' ');
+    const [status, health] = (await dockerOut(['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}', name])).split(' ');
     if (health === 'healthy') return performance.now() - since;
     if (status === 'exited' || status === 'dead') break;
     await sleep(100);
   }
-  throw new Error(`${name} did not become healthy:\n${logs(name)}`);
+  throw new Error(`${name} did not become healthy:\n${await logs(name)}`);
 }
 
 /** Waits until `command` (run inside the container) exits 0. */
@@ -34,11 +34,11 @@ export async function waitExec(name: string, command: string[], timeoutMs = 60_0
   const deadline = performance.now() + timeoutMs;
   let last;
   while (performance.now() < deadline) {
-    last = dockerResult(['exec', name, ...command]);
-    if (last.status === 0) return;
+    last = await docker.exec(name, command);
+    if (last.ok) return;
     await sleep(250);
   }
-  throw new Error(`${name}: ${command.join(' ')} kept failing:\n${last?.stderr}\n${logs(name)}`);
+  throw new Error(`${name}: ${command.join(' ')} kept failing:\n${last?.stderr}\n${await logs(name)}`);
 }
 
 /**
@@ -64,5 +64,5 @@ export async function waitHttp(url: string, name: string, since: number, timeout
     if (await httpOk(url)) return performance.now() - since;
     await sleep(25);
   }
-  throw new Error(`${url} (${name}) did not answer:\n${logs(name)}`);
+  throw new Error(`${url} (${name}) did not answer:\n${await logs(name)}`);
 }
