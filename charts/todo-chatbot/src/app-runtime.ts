@@ -1,5 +1,5 @@
 // What the apps publish for the chart to agree with: apps/<app>/runtime.json, generated from
-// each app's own code (`todo-api runtime`, web's scripts/runtime-manifest.mjs) and kept
+// each app's own code (`todo-api runtime`, web's scripts/runtime-manifest.ts) and kept
 // current by the apps' tests. The chart tests compare the chart with these, never with a copy.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@
 // apps/web/runtime.json (what the Helm chart's tests read about web) is current and complete.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderRuntimeManifest } from '../../../scripts/runtime-manifest.mjs';
+import { renderRuntimeManifest } from '../../../scripts/runtime-manifest';
 import { ConfigError, ENV_VARS, loadConfig } from './config.mjs';
 
 const webDir = path.resolve(__dirname, '../../..');

@@ -1,8 +1,8 @@
 // What web publishes for its deployment to agree with: apps/web/runtime.json. The Helm
 // chart's tests read it instead of parsing web's source: the image's port and user, the
 // probe routes (each a Next.js route handler here), and every variable the server reads.
-//   node scripts/runtime-manifest.mjs            (from apps/web) rewrites runtime.json
-//   node scripts/runtime-manifest.mjs --check    exits 1 when it is stale
+//   npm run nx -- run web:runtime                 rewrites runtime.json
+//   npx tsx scripts/runtime-manifest.ts --check   (from apps/web) exits 1 when it is stale
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV_VARS } from '../src/lib/server/config.mjs';
@@ -13,15 +13,11 @@ export const PROBES = { startup: '/api/healthz', liveness: '/api/healthz', readi
 /** Read outside config.mjs: by the Next standalone server.js, Next itself, and instrumentation-node.ts. */
 export const OTHER_ENV = ['HOSTNAME', 'NEXT_RUNTIME', 'AUTH_AUTO_MIGRATE'];
 
-/**
- * The runtime stage's user (ARG APP_UID/APP_GID) and EXPOSEd ports.
- * @param {string} dockerfile
- */
-export function imageFacts(dockerfile) {
+/** The runtime stage's user (ARG APP_UID/APP_GID) and EXPOSEd ports. */
+export function imageFacts(dockerfile: string): { uid: number; gid: number; ports: number[] } {
   const runtime = readFileSync(dockerfile, 'utf8').split(/^FROM\s+/m).find((s) => /^\S+\s+AS\s+runtime\b/i.test(s));
   if (!runtime) throw new Error(`${dockerfile} has no "FROM ... AS runtime" stage`);
-  /** @param {string} name */
-  const arg = (name) => {
+  const arg = (name: string) => {
     const m = new RegExp(`^ARG\\s+${name}=(\\d+)\\s*$`, 'm').exec(runtime);
     if (!m) throw new Error(`${dockerfile}'s runtime stage has no "ARG ${name}=<number>"`);
     return Number(m[1]);
@@ -30,8 +26,8 @@ export function imageFacts(dockerfile) {
   return { uid: arg('APP_UID'), gid: arg('APP_GID'), ports };
 }
 
-/** @param {string} webDir apps/web */
-export function runtimeManifest(webDir) {
+/** What runtime.json holds, for `webDir` (apps/web). */
+export function runtimeManifest(webDir: string) {
   const missing = Object.values(PROBES).filter((route) => !existsSync(path.join(webDir, 'src/app', route, 'route.ts')));
   if (missing.length) throw new Error(`probe routes with no src/app<path>/route.ts: ${missing.join(', ')}`);
   const required = new Map(ENV_VARS.map((v) => [v.name, v.requiredInProduction]));
@@ -43,10 +39,9 @@ export function runtimeManifest(webDir) {
   };
 }
 
-/** @param {string} webDir */
-export const renderRuntimeManifest = (webDir) => `${JSON.stringify(runtimeManifest(webDir), null, 2)}\n`;
+export const renderRuntimeManifest = (webDir: string): string => `${JSON.stringify(runtimeManifest(webDir), null, 2)}\n`;
 
-if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('scripts', 'runtime-manifest.mjs'))) {
+if (require.main === module) {
   const file = path.join(process.cwd(), 'runtime.json');
   const next = renderRuntimeManifest(process.cwd());
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
