@@ -5,6 +5,7 @@ the assistants have suites of their own (test_offline_assistant, test_llm_assist
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,18 @@ def test_chat_starts_a_conversation_and_reports_tool_calls(chat_client: TestClie
     assert call["result"]["status"] == "created"
     tasks = chat_client.get(f"/api/{user}/tasks", headers=auth(user)).json()
     assert [t["title"] for t in tasks] == ["buy milk"]
+
+
+def test_each_turn_is_logged_with_the_assistant_and_its_time(
+    chat_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """bench/chat.py reads these fields from the `chat turn` log lines."""
+    with caplog.at_level(logging.INFO, logger="todo_api.chat"):
+        _chat(chat_client, new_user(), "add buy milk")
+    [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]
+    assert record.__dict__["assistant"] == "scripted"
+    assert record.__dict__["tools"] == ["add_task"]
+    assert record.__dict__["assistant_ms"] >= 0
 
 
 def test_history_is_loaded_from_the_database(

@@ -246,6 +246,7 @@ async def test_server_error(
     [record] = [r for r in caplog.records if r.name == "todo_api.assistant.llm"]
     assert record.getMessage() == "llm server error"
     assert record.__dict__["status"] == 500
+    assert record.__dict__["assistant"] == "llm"
 
 
 async def test_connection_refused(session: AsyncSession, llm: Llm) -> None:

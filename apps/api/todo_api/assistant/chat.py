@@ -162,9 +162,9 @@ async def chat_turn(
     logger.info(
         "chat turn",
         extra={
-            "engine": assistant.name,
+            "assistant": assistant.name,
             "tools": [c["name"] for c in calls],
-            "engine_ms": round((time.perf_counter() - started) * 1000, 1),
+            "assistant_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
 

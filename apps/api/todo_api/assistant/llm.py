@@ -335,7 +335,7 @@ class LlmAssistant:
         logger.error(
             what,
             extra={
-                "engine": self.name,
+                "assistant": self.name,
                 "model": self.model_name,
                 "status": status,
                 "tool_calls": len(turn.tools.calls),
