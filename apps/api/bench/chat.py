@@ -1,4 +1,4 @@
-"""`nx run api:bench-chat`: offline-engine chat turns end to end (HTTP, auth, database,
+"""`nx run api:bench-chat`: offline-assistant chat turns end to end (HTTP, auth, database,
 history, tools), on PostgreSQL, with production settings.
 
 Each user has one conversation, so every turn also loads and extends its history. The mix
@@ -49,9 +49,9 @@ def main() -> None:
         postgres = stack.postgres_version
         log = (stack.tmp / "server.log").read_text().splitlines()
         turns = [json.loads(line) for line in log if line.startswith("{") and '"chat turn"' in line]
-        engine_ms = sorted(t["engine_ms"] for t in turns if t.get("msg") == "chat turn")
+        assistant_ms = sorted(t["assistant_ms"] for t in turns if t.get("msg") == "chat turn")
 
-    report = render(runs, args, postgres, engine_ms)
+    report = render(runs, args, postgres, assistant_ms)
     print(report)
     if not args.no_write:
         write_report(report, "chat-bench", "Chat (`nx run api:bench-chat`)")
@@ -62,15 +62,19 @@ def render(
     runs: list[tuple[str, dict[str, Any]]],
     args: argparse.Namespace,
     postgres: str,
-    engine_ms: list[float],
+    assistant_ms: list[float],
 ) -> str:
     def q(p: float) -> float:
-        return engine_ms[min(len(engine_ms) - 1, int(p * len(engine_ms)))] if engine_ms else 0.0
+        return (
+            assistant_ms[min(len(assistant_ms) - 1, int(p * len(assistant_ms)))]
+            if assistant_ms
+            else 0.0
+        )
 
     lines = [
         f"- Measured {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {os.cpu_count()} cores; "
         "the load generator shares them.",
-        f"- API: APP_ENV=production, {args.workers} uvicorn workers, offline engine, "
+        f"- API: APP_ENV=production, {args.workers} uvicorn workers, offline assistant, "
         f"PostgreSQL {postgres}. {args.users} users with 5 seeded tasks.",
         f"- Load: closed loop, {args.seconds} s per run after a 3 s warm-up; each request is one "
         "chat turn (store message, load history, understand, run tools, store reply).",
@@ -86,8 +90,8 @@ def render(
         )
     lines += [
         "",
-        f"Inside those turns, the engine itself (understanding + its tool calls, from the API's "
-        f"`chat turn` log lines, all {len(engine_ms)} turns of the runs, so queueing included): p50 {q(0.5)} ms, p95 {q(0.95)} ms, "
+        f"Inside those turns, the assistant itself (understanding + its tool calls, from the API's "
+        f"`chat turn` log lines, all {len(assistant_ms)} turns of the runs, so queueing included): p50 {q(0.5)} ms, p95 {q(0.95)} ms, "
         f"p99 {q(0.99)} ms. The 1-connection run is the uncontended baseline; the others "
         "add queueing on the shared cores.",
     ]

@@ -1,4 +1,4 @@
-"""A fake OpenAI-compatible server for the LLM engine's tests: `POST /v1/chat/completions`
+"""A fake OpenAI-compatible server for the LLM assistant's tests: `POST /v1/chat/completions`
 answered from a script, on a real local port (in a thread), recording every request.
 
 Script steps, consumed one per request:
@@ -8,7 +8,7 @@ Script steps, consumed one per request:
 - `fail(status)`: an error response; `hang()`: no answer until the server stops;
 - any callable `(request_body) -> step`: decides from what the model was sent (e.g. uses
   the id a previous tool call returned).
-Streaming requests get 400: the engine's `Runner.run` does not stream. An exhausted script
+Streaming requests get 400: the assistant's `Runner.run` does not stream. An exhausted script
 answers 500, so a test that expected fewer round trips fails loudly.
 """
 

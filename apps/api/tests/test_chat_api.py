@@ -1,10 +1,11 @@
 """The chat endpoint and conversations: stateless turns, stored history, bounds, errors.
 
-A scripted engine stands in for the assistant here, so these tests are about the endpoint;
-the engines have suites of their own (test_offline_engine, test_llm_engine)."""
+A scripted assistant stands in for the real ones here, so these tests are about the endpoint;
+the assistants have suites of their own (test_offline_assistant, test_llm_assistant)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import auth, new_user
-from todo_api.assistant.engine import Turn
+from todo_api.assistant.protocol import Turn
 from todo_api.core.config import Settings
 from todo_api.main import create_app
 from todo_api.models import MESSAGE_MAX
 
 
 @dataclass
-class ScriptedEngine:
+class ScriptedAssistant:
     """Adds a task named after the message when it starts with "add ", remembers each turn
     it saw, and fails on request."""
 
@@ -41,13 +42,13 @@ class ScriptedEngine:
 
 
 @pytest.fixture
-def engine() -> ScriptedEngine:
-    return ScriptedEngine()
+def assistant() -> ScriptedAssistant:
+    return ScriptedAssistant()
 
 
 @pytest.fixture
-def chat_client(settings: Settings, engine: ScriptedEngine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, assistant=engine), raise_server_exceptions=False) as c:
+def chat_client(settings: Settings, assistant: ScriptedAssistant) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, assistant=assistant), raise_server_exceptions=False) as c:
         yield c
 
 
@@ -72,13 +73,25 @@ def test_chat_starts_a_conversation_and_reports_tool_calls(chat_client: TestClie
     assert [t["title"] for t in tasks] == ["buy milk"]
 
 
+def test_each_turn_is_logged_with_the_assistant_and_its_time(
+    chat_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """bench/chat.py reads these fields from the `chat turn` log lines."""
+    with caplog.at_level(logging.INFO, logger="todo_api.chat"):
+        _chat(chat_client, new_user(), "add buy milk")
+    [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]
+    assert record.__dict__["assistant"] == "scripted"
+    assert record.__dict__["tools"] == ["add_task"]
+    assert record.__dict__["assistant_ms"] >= 0
+
+
 def test_history_is_loaded_from_the_database(
-    settings: Settings, chat_client: TestClient, engine: ScriptedEngine
+    settings: Settings, chat_client: TestClient, assistant: ScriptedAssistant
 ) -> None:
     user = new_user()
     first = _chat(chat_client, user, "add bread")
     # A different app instance (another replica, or after a restart) continues it.
-    other = ScriptedEngine()
+    other = ScriptedAssistant()
     with TestClient(create_app(settings, assistant=other)) as replica:
         second = _chat(replica, user, "and then?", conversation_id=first["conversation_id"])
     assert second["conversation_id"] == first["conversation_id"]
@@ -132,16 +145,16 @@ def test_messages_and_conversations_are_listed(chat_client: TestClient) -> None:
     assert [m["id"] for m in older] == [m["id"] for m in messages[:2]]
 
 
-def test_history_window_bounds_what_the_engine_sees(
-    settings: Settings, engine: ScriptedEngine
+def test_history_window_bounds_what_the_assistant_sees(
+    settings: Settings, assistant: ScriptedAssistant
 ) -> None:
     narrow = settings.model_copy(update={"chat_history_messages": 3})
     user = new_user()
-    with TestClient(create_app(narrow, assistant=engine)) as client:
+    with TestClient(create_app(narrow, assistant=assistant)) as client:
         cid = _chat(client, user, "one")["conversation_id"]
         for text in ("two", "three"):
             _chat(client, user, text, conversation_id=cid)
-    assert [m.content for m in engine.turns[-1].history] == [
+    assert [m.content for m in assistant.turns[-1].history] == [
         "You said: one",
         "two",
         "You said: two",
@@ -192,13 +205,13 @@ def test_chat_needs_the_users_own_token(chat_client: TestClient) -> None:
     ],
 )
 def test_bad_chat_input_is_422_naming_the_field(
-    chat_client: TestClient, engine: ScriptedEngine, body: dict[str, Any], field_name: str
+    chat_client: TestClient, assistant: ScriptedAssistant, body: dict[str, Any], field_name: str
 ) -> None:
     user = new_user()
     response = chat_client.post(f"/api/{user}/chat", json=body, headers=auth(user))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == field_name
-    assert engine.turns == []
+    assert assistant.turns == []
     assert chat_client.get(f"/api/{user}/conversations", headers=auth(user)).json() == []
 
 
@@ -217,26 +230,28 @@ def test_unknown_conversation_is_404_and_stores_nothing(chat_client: TestClient)
     assert chat_client.get(f"/api/{user}/conversations", headers=auth(user)).json() == []
 
 
-def test_engine_failure_is_a_friendly_reply_and_keeps_the_message(
-    chat_client: TestClient, engine: ScriptedEngine, caplog: pytest.LogCaptureFixture
+def test_assistant_failure_is_a_friendly_reply_and_keeps_the_message(
+    chat_client: TestClient, assistant: ScriptedAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine.fail_with = RuntimeError("boom")
+    assistant.fail_with = RuntimeError("boom")
     user = new_user()
     body = _chat(chat_client, user, "add call mom")
     assert "something went wrong" in body["response"]
     # The tool call made before the failure is reported and its effect kept.
     assert [c["name"] for c in body["tool_calls"]] == ["add_task"]
-    assert "assistant engine scripted failed" in caplog.text
+    assert "assistant scripted failed" in caplog.text
     messages = chat_client.get(
         f"/api/{user}/conversations/{body['conversation_id']}/messages", headers=auth(user)
     ).json()
     assert messages[0]["content"] == "add call mom"
 
 
-def test_rate_limit_is_429_with_retry_after(settings: Settings, engine: ScriptedEngine) -> None:
+def test_rate_limit_is_429_with_retry_after(
+    settings: Settings, assistant: ScriptedAssistant
+) -> None:
     limited = settings.model_copy(update={"chat_rate_limit": 3})
     user, other = new_user(), new_user()
-    with TestClient(create_app(limited, assistant=engine)) as client:
+    with TestClient(create_app(limited, assistant=assistant)) as client:
         for _ in range(3):
             _chat(client, user, "hello")
         response = client.post(f"/api/{user}/chat", json={"message": "more"}, headers=auth(user))
@@ -245,7 +260,7 @@ def test_rate_limit_is_429_with_retry_after(settings: Settings, engine: Scripted
         assert "too many chat messages" in response.json()["detail"]
         # Per user: someone else is not slowed down.
         _chat(client, other, "hello")
-    assert len(engine.turns) == 4
+    assert len(assistant.turns) == 4
 
 
 def test_delete_conversation(chat_client: TestClient) -> None:

@@ -11,7 +11,17 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "todo_api"
 # The lowest layer first; a module may import its own layer and the ones below.
-LAYERS = ("core", "models", "crud", "migrations", "assistant", "api", "main", "runtime_manifest", "cli")
+LAYERS = (
+    "core",
+    "models",
+    "crud",
+    "migrations",
+    "assistant",
+    "api",
+    "main",
+    "runtime_manifest",
+    "cli",
+)
 HTTP_LIBRARIES = ("fastapi", "starlette")
 
 

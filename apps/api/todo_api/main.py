@@ -14,8 +14,8 @@ from todo_api import __version__
 from todo_api.api.errors import register_error_handlers
 from todo_api.api.mcp import mount_mcp
 from todo_api.api.routes import chat, health, tasks
-from todo_api.assistant import create_engine
-from todo_api.assistant.engine import Engine
+from todo_api.assistant import create_assistant
+from todo_api.assistant.protocol import Assistant
 from todo_api.core.config import Settings, load_settings
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.logging import configure_logging
@@ -33,8 +33,8 @@ def serve_app() -> FastAPI:
     return create_app(settings)
 
 
-def create_app(settings: Settings | None = None, assistant: Engine | None = None) -> FastAPI:
-    """`assistant` replaces the engine the settings choose (tests script one)."""
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """`assistant` replaces the assistant the settings choose (tests script one)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, assistant: Engine | None = None
             await engine.dispose()
             close = getattr(app.state.assistant, "aclose", None)
             if close is not None:
-                await close()  # the LLM engine's HTTP client
+                await close()  # the LLM assistant's HTTP client
 
     app = FastAPI(
         title="Todo AI Chatbot API",
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, assistant: Engine | None = None
         generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
-    app.state.assistant = create_engine(settings) if assistant is None else assistant
+    app.state.assistant = create_assistant(settings) if assistant is None else assistant
     app.include_router(health.router)
     app.include_router(tasks.router)
     app.include_router(chat.router)

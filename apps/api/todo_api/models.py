@@ -177,7 +177,7 @@ class Message(SQLModel, table=True):
     tool_calls: list[dict[str, Any]] | None = Field(
         default=None, sa_column=Column(JSON, nullable=True)
     )
-    # What the engine noted for its next turn (Turn.memo); never shown to clients.
+    # What the assistant noted for its next turn (Turn.memo); never shown to clients.
     memo: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

@@ -1,4 +1,4 @@
-// The assistant, end to end: the real API with its default (offline) engine behind the web
+// The assistant, end to end: the real API with its default (offline) assistant behind the web
 // proxy. What it does shows in the task list at once, and the conversation survives a reload.
 import { expect, test } from '@playwright/test';
 import { chatLog, chatPanel, chatStatus, lastAnswer, say, signUp, taskList, twoUsers } from './helpers';

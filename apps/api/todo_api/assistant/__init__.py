@@ -1,19 +1,19 @@
-"""The assistant: task tools (also as an MCP server), two engines behind one interface,
+"""The assistant: task tools (also as an MCP server), two assistants behind one interface,
 and the chat turn. Nothing here imports the HTTP layer (`api/`)."""
 
 from __future__ import annotations
 
-from todo_api.assistant.engine import Engine
+from todo_api.assistant.protocol import Assistant
 from todo_api.core.config import Settings
 
 
-def create_engine(settings: Settings) -> Engine:
-    """The LLM engine when an OpenAI-compatible server is configured (OPENAI_API_KEY or
-    OPENAI_BASE_URL), else the embedded offline engine: useful with no key and no network."""
+def create_assistant(settings: Settings) -> Assistant:
+    """The LLM assistant when an OpenAI-compatible server is configured (OPENAI_API_KEY or
+    OPENAI_BASE_URL), else the embedded offline assistant: useful with no key and no network."""
     if settings.llm_configured:
-        from todo_api.assistant.llm import LlmEngine
+        from todo_api.assistant.llm import LlmAssistant
 
-        return LlmEngine.from_settings(settings)
-    from todo_api.assistant.offline import OfflineEngine
+        return LlmAssistant.from_settings(settings)
+    from todo_api.assistant.offline import OfflineAssistant
 
-    return OfflineEngine()
+    return OfflineAssistant()

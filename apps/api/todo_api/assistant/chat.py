@@ -3,7 +3,7 @@ everything it produces is written back, so any replica can serve the next turn a
 conversation survives restarts.
 
 Order of a turn: find (or start) the conversation, check the rate limit, store the user's
-message, run the engine with a ToolRunner bound to the authenticated user, store the reply
+message, run the assistant with a ToolRunner bound to the authenticated user, store the reply
 with the tool calls it made.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from todo_api.assistant.engine import Engine, HistoryMessage, Turn, with_progress
+from todo_api.assistant.protocol import Assistant, HistoryMessage, Turn, with_progress
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.text import shorten
 from todo_api.crud.conversations import ConversationNotFoundError
@@ -102,7 +102,7 @@ async def _history(
 
 async def chat_turn(
     session: AsyncSession,
-    engine: Engine,
+    assistant: Assistant,
     user_id: str,
     request: ChatRequest,
     *,
@@ -135,7 +135,7 @@ async def chat_turn(
         history: list[HistoryMessage] = []
     else:
         history = await _history(session, conversation_id, history_window)
-    # The user's message is stored before the engine runs: a failure later loses nothing.
+    # The user's message is stored before the assistant runs: a failure later loses nothing.
     await session.exec(
         insert(Message).values(
             user_id=user_id,
@@ -150,21 +150,21 @@ async def chat_turn(
     turn = Turn(user_id, request.message, history, ToolRunner(session, user_id))
     started = time.perf_counter()
     try:
-        reply = await engine.reply(turn)
+        reply = await assistant.reply(turn)
     except Exception:
-        logger.exception("assistant engine %s failed", engine.name)
+        logger.exception("assistant %s failed", assistant.name)
         reply = with_progress(FALLBACK_REPLY, turn.tools.calls)
         turn.memo.clear()
-    # Tools commit their own work; whatever an engine left behind (a failed statement, say)
+    # Tools commit their own work; whatever an assistant left behind (a failed statement, say)
     # must not leak into storing the reply.
     await session.rollback()
     calls: list[dict[str, Any]] = [call.as_dict() for call in turn.tools.calls]
     logger.info(
         "chat turn",
         extra={
-            "engine": engine.name,
+            "assistant": assistant.name,
             "tools": [c["name"] for c in calls],
-            "engine_ms": round((time.perf_counter() - started) * 1000, 1),
+            "assistant_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
 

@@ -1,4 +1,4 @@
-"""The LLM engine: an OpenAI Agents SDK agent on any OpenAI-compatible Chat Completions
+"""The LLM assistant: an OpenAI Agents SDK agent on any OpenAI-compatible Chat Completions
 server (OpenAI, Ollama, vLLM), using the task tools of our own MCP server.
 
 How the agent reaches the tools: for each turn, the MCP server of `assistant/mcp_server.py`
@@ -37,15 +37,15 @@ from mcp_types import CallToolResult, GetPromptResult, ListPromptsResult
 from mcp_types import Tool as MCPTool
 from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI
 
-from todo_api.assistant.engine import HistoryMessage, Turn, with_progress
 from todo_api.assistant.mcp_server import SERVER_NAME, build_server
+from todo_api.assistant.protocol import HistoryMessage, Turn, with_progress
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.config import Settings
 
 logger = logging.getLogger("todo_api.assistant.llm")
 
 # The model and the turn's time limit come from Settings (openai_model,
-# llm_timeout_seconds); these are the engine's own.
+# llm_timeout_seconds); these are the assistant's own.
 # Model round trips per turn: enough for list -> act -> answer on a few tasks.
 DEFAULT_MAX_TURNS: Final = 10
 # How long a turn that was cut short still waits for a tool call already under way (see
@@ -234,8 +234,8 @@ def _shortened(result: Any) -> Any:
     return result
 
 
-class LlmEngine:
-    """The `Engine` that asks an LLM. One instance serves every request; each turn gets
+class LlmAssistant:
+    """The `Assistant` that asks an LLM. One instance serves every request; each turn gets
     its own agent run, tools and runner."""
 
     name = "llm"
@@ -261,7 +261,7 @@ class LlmEngine:
         set_tracing_disabled(True)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LlmEngine:
+    def from_settings(cls, settings: Settings) -> LlmAssistant:
         options: dict[str, Any] = {
             # Keyless local servers (Ollama, vLLM) still need a value in the header.
             "api_key": (
@@ -335,7 +335,7 @@ class LlmEngine:
         logger.error(
             what,
             extra={
-                "engine": self.name,
+                "assistant": self.name,
                 "model": self.model_name,
                 "status": status,
                 "tool_calls": len(turn.tools.calls),

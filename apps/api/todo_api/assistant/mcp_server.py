@@ -1,6 +1,6 @@
 """The MCP server of the contract's five task tools, with the official MCP SDK
 (`MCPServer`). No HTTP here: `api/mcp.py` serves it at `/mcp` behind the bearer tokens,
-and the LLM engine (`assistant/llm.py`) talks to it in process.
+and the LLM assistant (`assistant/llm.py`) talks to it in process.
 
 The tools are defined once, from `tools.TOOL_SPECS` (descriptions, argument schemas) and
 run by `tools.ToolRunner` (validation, the task logic, a record of each call), so there is
@@ -8,7 +8,7 @@ no second copy of either. What differs between the two places the server is used
 who the tools act for, an *actor*:
 
 - over HTTP (`api/mcp.py`): the bearer token's user, with a database session per call;
-- in process (the LLM engine): the chat turn's `ToolRunner`, so the agent's calls land in
+- in process (the LLM assistant): the chat turn's `ToolRunner`, so the agent's calls land in
   the turn's session and in the chat response's list of calls.
 
 Each tool takes the contract's `user_id`; a `user_id` that is not the actor's user is

@@ -1,9 +1,9 @@
 """The five task tools of CONTRACT.md: the one implementation behind the MCP server, the
-LLM agent and the offline engine. They sit on `crud` (the REST routes' service layer), so
+LLM agent and the offline assistant. They sit on `crud` (the REST routes' service layer), so
 there is no second copy of task logic.
 
 A tool never raises for something the caller can fix: bad arguments and unknown tasks are
-returned as values (`{"error": ..., "message": ...}`) that a model or the offline engine
+returned as values (`{"error": ..., "message": ...}`) that a model or the offline assistant
 can phrase for the user. The user a tool acts for is always passed in by the caller from
 the authenticated request; it is never an argument a model chooses.
 """
@@ -240,7 +240,7 @@ class ToolCall:
 @dataclass
 class ToolRunner:
     """Runs tools for one user in one database session and records every call, in order.
-    Engines get one per chat turn; they cannot choose the user."""
+    Assistants get one per chat turn; they cannot choose the user."""
 
     session: AsyncSession
     user_id: str
@@ -252,7 +252,7 @@ class ToolRunner:
         try:
             result = await call_tool(self.session, self.user_id, name, arguments)
         except SQLAlchemyError:
-            # A value like any other failure, so the engine can say so; the session is
+            # A value like any other failure, so the assistant can say so; the session is
             # rolled back so that the turn can still store its reply (or fail cleanly).
             logger.exception("tool %s failed in the database", name)
             await self.session.rollback()

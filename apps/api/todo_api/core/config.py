@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     chat_rate_limit: int = Field(default=30, ge=0, le=100_000)
     chat_history_messages: int = Field(default=20, ge=0, le=200)
 
-    # LLM engine: used when OPENAI_API_KEY or OPENAI_BASE_URL is set (any OpenAI-compatible
-    # server: OpenAI, Ollama, vLLM); otherwise the embedded offline engine answers.
+    # LLM assistant: used when OPENAI_API_KEY or OPENAI_BASE_URL is set (any OpenAI-compatible
+    # server: OpenAI, Ollama, vLLM); otherwise the embedded offline assistant answers.
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

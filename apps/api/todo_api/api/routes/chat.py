@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from todo_api.api.deps import CurrentUser, SessionDep, SettingsDep
 from todo_api.api.errors import AUTH_RESPONSES, ErrorResponse
 from todo_api.assistant import chat as service
-from todo_api.assistant.engine import Engine
+from todo_api.assistant.protocol import Assistant
 from todo_api.crud import conversations
 from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import MAX_ID, ChatRequest, ChatResponse, ConversationPublic, MessagePublic
@@ -47,11 +47,11 @@ async def chat(
     request: Request,
     body: ChatRequest,
 ) -> ChatResponse:
-    engine: Engine = request.app.state.assistant
+    assistant: Assistant = request.app.state.assistant
     try:
         return await service.chat_turn(
             session,
-            engine,
+            assistant,
             user_id,
             body,
             rate_limit=settings.chat_rate_limit,

@@ -1,4 +1,4 @@
-"""The offline assistant: a deterministic, rule-based engine that runs the to-do list from
+"""The offline assistant: a deterministic, rule-based assistant that runs the to-do list from
 chat with no language model and no network.
 
     parser.py      message -> commands ("complete 1 and delete 2" -> two commands): splits
@@ -13,16 +13,16 @@ chat with no language model and no network.
                    never from reply text (its docstring lists the memo keys)
     resolve.py     references -> task ids ("the second one", "the grocries task")
     matching.py    loose, typo-tolerant title matching (rapidfuzz)
-    replies.py     every sentence the engine says
-    engine.py      OfflineEngine: answers the last question or runs the message's commands
+    replies.py     every sentence the assistant says
+    assistant.py   OfflineAssistant: answers the last question or runs the message's commands
     dialogue.py    what "it", "the second one" and the pending question mean as they run,
                    and the memo the reply leaves
     execute.py     one command through the task tools (tasklist.py: the lists fetched)
     targets.py     a command's references -> task ids, or the question to ask instead
 
-Tasks are only ever read and changed through the ToolRunner, like the LLM engine does.
+Tasks are only ever read and changed through the ToolRunner, like the LLM assistant does.
 """
 
-from todo_api.assistant.offline.engine import OfflineEngine
+from todo_api.assistant.offline.assistant import OfflineAssistant
 
-__all__ = ["OfflineEngine"]
+__all__ = ["OfflineAssistant"]

@@ -1,7 +1,7 @@
 """What the parser understands a message to mean: commands, and references to tasks.
 
 These are plain values with no behaviour, so the parser can be read (and tested) apart
-from the engine that carries them out. `encode` / `decode` turn them into JSON-able data
+from the assistant that carries them out. `encode` / `decode` turn them into JSON-able data
 and back, so a command that waits for an answer ("Which one do you mean?") can be kept in
 the reply's memo and finished on the next turn.
 """
@@ -128,7 +128,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class UpdateTask:
-    """ "rename go to gym to go to the gym" can be split at either "to"; the engine keeps
+    """ "rename go to gym to go to the gym" can be split at either "to"; the assistant keeps
     the reading whose task reference matches best (the first one on a tie)."""
 
     readings: tuple[Edit, ...]

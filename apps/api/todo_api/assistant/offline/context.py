@@ -1,5 +1,5 @@
-"""What the conversation so far tells the engine. The engine keeps no state between turns;
-it reads the stored history, and only its structured parts: the notes (`memo`) the engine
+"""What the conversation so far tells the assistant. The assistant keeps no state between turns;
+it reads the stored history, and only its structured parts: the notes (`memo`) the assistant
 left with each reply and the tool calls each reply made. Never the reply text: it quotes
 titles the user wrote, and a title can look like anything ("Ask Sam about (#1)").
 
@@ -21,7 +21,7 @@ The memo written with every offline reply (`memo()` below), each key optional on
                 (commands.encode)
       ref       which reference of the first command the answer stands for; null: all
 
-A reply with no memo (the LLM engine's, or one whose turn failed) is read from its tool
+A reply with no memo (the LLM assistant's, or one whose turn failed) is read from its tool
 calls instead: the tasks it changed are the subject, and a reply that only listed tasks
 showed that list.
 """
@@ -32,9 +32,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from todo_api.assistant.engine import HistoryMessage
 from todo_api.assistant.offline.commands import Command, decode, encode
 from todo_api.assistant.offline.matching import TaskInfo
+from todo_api.assistant.protocol import HistoryMessage
 
 ACTIONS = ("add_task", "complete_task", "delete_task", "update_task")
 FOLLOW_UP_ACTIONS = ("add", "complete", "delete", "reopen", "show")

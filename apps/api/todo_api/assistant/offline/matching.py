@@ -4,7 +4,7 @@ Titles and queries are compared word by word, after lower-casing, dropping punct
 and filler words ("the", "task", ...) and a light stemming ("groceries" ~ "grocery").
 Words may differ by a typo or two (optimal string alignment distance, so a swapped pair
 of letters counts once). A match gets a *tier* that says how much of each side the other
-covers; the engine acts only on strong tiers and asks or suggests on weak ones.
+covers; the assistant acts only on strong tiers and asks or suggests on weak ones.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Tier(IntEnum):
     EXACT = 5  # the same text, ignoring case and punctuation
 
 
-# Tiers the engine acts on without asking.
+# Tiers the assistant acts on without asking.
 CONFIDENT = Tier.QUERY_IN_TITLE
 
 

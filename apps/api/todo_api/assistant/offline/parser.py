@@ -12,7 +12,7 @@ How a message is read:
    "mark it as done" (complete); "add a note to task 2: ..." (describe) before "add ...";
    "show done tasks" (list) before the terse "milk done" (complete).
 3. What no reader takes is chat ("hi", "thanks", "help"), off-topic ("what's the
-   weather?"), or a bare phrase ("milk"). A bare phrase is not added silently: the engine
+   weather?"), or a bare phrase ("milk"). A bare phrase is not added silently: the assistant
    offers to add it and waits for "yes".
 4. Corrections replace what they follow: "complete task 2, no wait, task 3" completes
    task 3 only; "delete task 2, actually complete it" completes task 2 (`_line_commands`).

@@ -1,4 +1,4 @@
-"""Everything the offline engine says, in one place: short, friendly, and naming each task
+"""Everything the offline assistant says, in one place: short, friendly, and naming each task
 by its title and id, e.g. 'Added "Buy groceries" (task 4).'
 
 Lists are one task per line, "- [ ] Buy milk (#4)" ("[x]" when done), which the web UI

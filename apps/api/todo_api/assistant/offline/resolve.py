@@ -1,12 +1,12 @@
 """Turning a reference ("task 3", "the second one", "it", "the grocries task") into task
-ids. Pure: the engine passes in the conversation's state and, when asked for it, the
+ids. Pure: the assistant passes in the conversation's state and, when asked for it, the
 task list; nothing here calls a tool.
 
 The answer is one of:
 - Found: the ids, with how confidently a title matched;
 - NeedList: call again with the tasks of this status;
-- Ambiguous: several tasks fit equally well (the engine asks which one);
-- Suggest: only a loose match (the engine asks "Did you mean ...?");
+- Ambiguous: several tasks fit equally well (the assistant asks which one);
+- Suggest: only a loose match (the assistant asks "Did you mean ...?");
 - NotFound: nothing fits; carries the reply that says so helpfully (and, when some
   titles come close, those tasks: the reply asks "Did you mean A or B?").
 """

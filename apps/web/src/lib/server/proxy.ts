@@ -9,7 +9,7 @@ import { mintApiToken } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
-// A chat turn runs the assistant's engine (possibly a language model) and its tools. Keep
+// A chat turn runs the assistant (possibly a language model) and its tools. Keep
 // this above the API's own LLM_TIMEOUT_SECONDS (capped at 50 s), so a slow model ends in the
 // API's fallback reply rather than here: a 504 from us does not stop the API, which has
 // already stored the user's message and may still finish the turn (the chat panel reads the

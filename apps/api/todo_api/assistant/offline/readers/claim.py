@@ -54,7 +54,7 @@ def _present(word: str) -> str | None:
 
 def read_claim(text: str) -> Command | None:
     """ "I bought the milk", "called mom": complete the task it is about, if one clearly
-    is; the engine tries the title words with the verb ("buy milk") first."""
+    is; the assistant tries the title words with the verb ("buy milk") first."""
     found = _CLAIM.match(text)
     verb = _present(found.group("verb")) if found else None
     if not found or not verb or QUESTION_START.match(text):

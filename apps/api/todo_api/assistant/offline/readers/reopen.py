@@ -1,5 +1,5 @@
 """Reads "mark task 3 as not done", "reopen it", "task 3 isn't done". Reopening is
-not in the tool set: the engine explains how to do it."""
+not in the tool set: the assistant explains how to do it."""
 
 from __future__ import annotations
 

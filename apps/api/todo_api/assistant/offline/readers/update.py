@@ -51,7 +51,7 @@ def new_value(ref: Ref, text: str, literal: bool) -> Edit | None:
 
 def _edit_readings(rest: str, literal: bool = False) -> list[Edit]:
     """Every way to split "X to Y" into a task reference and a new title: one, when X is
-    an id or "it"; otherwise each "to", and the engine keeps the best-matching X."""
+    an id or "it"; otherwise each "to", and the assistant keeps the best-matching X."""
     quoted = _QUOTED_NEW_VALUE.match(rest)
     if quoted:
         refs = parse_refs(_TITLE_FIELD.sub("", quoted.group("ref")))

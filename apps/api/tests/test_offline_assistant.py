@@ -1,4 +1,4 @@
-"""The offline engine, table-driven: every case in tests/data/offline_cases.json is a short
+"""The offline assistant, table-driven: every case in tests/data/offline_cases.json is a short
 conversation run against a real (migrated SQLite) database through the task tools.
 
 A case:
@@ -45,8 +45,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.support import make_settings, new_user
 from todo_api.assistant import tools
-from todo_api.assistant.engine import HistoryMessage, Turn
-from todo_api.assistant.offline import OfflineEngine
+from todo_api.assistant.offline import OfflineAssistant
+from todo_api.assistant.protocol import HistoryMessage, Turn
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.migrate import upgrade_to_head
@@ -150,7 +150,7 @@ async def _turn(
     `stored_reply` replaces the reply's text in the history (a decoy)."""
     runner = ToolRunner(session, user)
     turn = Turn(user, message, history[-HISTORY_WINDOW:], runner)
-    reply = await OfflineEngine().reply(turn)
+    reply = await OfflineAssistant().reply(turn)
     calls: list[dict[str, Any]] = json.loads(json.dumps([c.as_dict() for c in runner.calls]))
     memo: dict[str, Any] | None = json.loads(json.dumps(turn.memo or None))
     history += [
@@ -290,7 +290,7 @@ async def test_other_tool_errors_are_explained(
 async def test_replies_without_a_memo_are_read_from_their_tool_calls(
     session: AsyncSession,
 ) -> None:
-    """Another engine's replies (the LLM's) carry no memo: "it" and "the second one"
+    """Another assistant's replies (the LLM's) carry no memo: "it" and "the second one"
     come from their tool calls."""
     user = new_user()
     await _create(session, user, ["Buy milk", "[x] Call mom", "Pay bills"])
@@ -333,7 +333,7 @@ async def test_a_malformed_memo_is_ignored(memo: dict[str, Any], session: AsyncS
 
 
 async def test_never_fails_on_odd_input(session: AsyncSession) -> None:
-    """Whatever is said, the engine answers with text, quickly, and calls tools only in
+    """Whatever is said, the assistant answers with text, quickly, and calls tools only in
     valid ways. Seeded, so a failure reproduces."""
     user = new_user()
     await _create(session, user, ["Buy milk", "[x] Call mom", "Team meeting"])

@@ -1,4 +1,4 @@
-"""The LLM engine against a scripted OpenAI-compatible server (tests/fake_openai.py):
+"""The LLM assistant against a scripted OpenAI-compatible server (tests/fake_openai.py):
 model -> Agents SDK -> our MCP server's tools -> database -> back to the model, the
 acting user fixed by the request, and every failure ending as a friendly reply."""
 
@@ -19,7 +19,6 @@ from devtools.postgres import free_port
 from tests.fake_openai import FakeOpenAI, call, calls, fail, fake_openai, hang, say, tool_results
 from tests.support import make_settings, new_user
 from todo_api.assistant import tools
-from todo_api.assistant.engine import HistoryMessage, Turn
 from todo_api.assistant.llm import (
     CANCEL_UNWIND_SECONDS,
     CONFUSED_REPLY,
@@ -27,8 +26,9 @@ from todo_api.assistant.llm import (
     TIMEOUT_REPLY,
     TOO_MANY_STEPS_REPLY,
     UNAVAILABLE_REPLY,
-    LlmEngine,
+    LlmAssistant,
 )
+from todo_api.assistant.protocol import HistoryMessage, Turn
 from todo_api.assistant.tools import TOOL_NAMES, ToolResult, ToolRunner
 from todo_api.core.config import Settings
 
@@ -41,24 +41,24 @@ def fake() -> Iterator[FakeOpenAI]:
         yield server
 
 
-Llm = Callable[..., LlmEngine]
+Llm = Callable[..., LlmAssistant]
 
 
 @pytest.fixture
 async def llm() -> AsyncIterator[Llm]:
-    """Makes engines on a base URL (from the settings, as the app does); closes them."""
-    made: list[LlmEngine] = []
+    """Makes assistants on a base URL (from the settings, as the app does); closes them."""
+    made: list[LlmAssistant] = []
 
-    def make(base_url: str, timeout: float = 10.0) -> LlmEngine:
+    def make(base_url: str, timeout: float = 10.0) -> LlmAssistant:
         settings = make_settings(
             None, openai_base_url=base_url, openai_model="fake-model", llm_timeout_seconds=timeout
         )
-        made.append(LlmEngine.from_settings(settings))
+        made.append(LlmAssistant.from_settings(settings))
         return made[-1]
 
     yield make
-    for engine in made:
-        await engine.aclose()
+    for assistant in made:
+        await assistant.aclose()
 
 
 def turn(session: AsyncSession, message: str, *history: HistoryMessage) -> Turn:
@@ -246,11 +246,12 @@ async def test_server_error(
     [record] = [r for r in caplog.records if r.name == "todo_api.assistant.llm"]
     assert record.getMessage() == "llm server error"
     assert record.__dict__["status"] == 500
+    assert record.__dict__["assistant"] == "llm"
 
 
 async def test_connection_refused(session: AsyncSession, llm: Llm) -> None:
-    engine = llm(f"http://127.0.0.1:{free_port()}/v1")
-    assert await engine.reply(turn(session, "hi")) == UNAVAILABLE_REPLY
+    assistant = llm(f"http://127.0.0.1:{free_port()}/v1")
+    assert await assistant.reply(turn(session, "hi")) == UNAVAILABLE_REPLY
 
 
 async def test_timeout_keeps_what_was_done(
@@ -268,10 +269,10 @@ async def test_timeout_keeps_what_was_done(
 
 async def test_too_many_turns(fake: FakeOpenAI, session: AsyncSession, llm: Llm) -> None:
     fake.add(*[call("list_tasks", {}) for _ in range(20)])
-    engine = llm(fake.base_url)
-    engine.max_turns = 3
+    assistant = llm(fake.base_url)
+    assistant.max_turns = 3
     t = turn(session, "keep looking")
-    assert await engine.reply(t) == TOO_MANY_STEPS_REPLY
+    assert await assistant.reply(t) == TOO_MANY_STEPS_REPLY
     assert len(t.tools.calls) == 3
 
 
@@ -295,21 +296,23 @@ async def test_from_settings_reads_the_llm_settings() -> None:
         openai_model="llama3.1",
         llm_timeout_seconds=12.5,
     )
-    engine = LlmEngine.from_settings(settings)
-    assert engine.name == "llm"
-    assert engine.model_name == "llama3.1"
-    assert engine.timeout_seconds == 12.5
-    client: Any = engine.model._client
+    assistant = LlmAssistant.from_settings(settings)
+    assert assistant.name == "llm"
+    assert assistant.model_name == "llama3.1"
+    assert assistant.timeout_seconds == 12.5
+    client: Any = assistant.model._client
     assert str(client.base_url).rstrip("/") == "http://llm.internal:11434/v1"
     assert client.api_key == "sk-test"
-    await engine.aclose()
+    await assistant.aclose()
 
 
 async def test_the_model_and_time_limit_default_in_the_settings_only() -> None:
-    engine = LlmEngine.from_settings(make_settings(None, openai_base_url="http://llm.internal/v1"))
-    assert engine.model_name == Settings.model_fields["openai_model"].default
-    assert engine.timeout_seconds == Settings.model_fields["llm_timeout_seconds"].default
-    await engine.aclose()
+    assistant = LlmAssistant.from_settings(
+        make_settings(None, openai_base_url="http://llm.internal/v1")
+    )
+    assert assistant.model_name == Settings.model_fields["openai_model"].default
+    assert assistant.timeout_seconds == Settings.model_fields["llm_timeout_seconds"].default
+    await assistant.aclose()
 
 
 @dataclass
@@ -357,11 +360,11 @@ async def test_a_hung_tool_call_ends_within_the_timeout_and_grace(
     user = new_user()
     runner = HungRunner(session, user)
     t = Turn(user, "add never stored", [], runner)
-    engine = llm(fake.base_url, timeout=0.5)
-    engine.call_grace_seconds = 0.5
+    assistant = llm(fake.base_url, timeout=0.5)
+    assistant.call_grace_seconds = 0.5
     started = time.monotonic()
     with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
-        reply = await engine.reply(t)
+        reply = await assistant.reply(t)
     elapsed = time.monotonic() - started
     assert reply == TIMEOUT_REPLY
     assert 1.0 <= elapsed < 1.0 + CANCEL_UNWIND_SECONDS

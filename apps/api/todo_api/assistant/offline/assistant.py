@@ -1,4 +1,4 @@
-"""The offline engine: parse the message, resolve the tasks it refers to, call the tools,
+"""The offline assistant: parse the message, resolve the tasks it refers to, call the tools,
 phrase the outcome. One `_Run` per reply answers the last reply's question or runs the
 message's commands one after another; the dialogue state they share (what "it" and "the
 second one" mean, the question asked, the memo left for the next turn) is in dialogue.py,
@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from todo_api.assistant.engine import Turn, with_progress
 from todo_api.assistant.offline import replies
 from todo_api.assistant.offline.answers import parse_follow_up, parse_pick
 from todo_api.assistant.offline.commands import (
@@ -48,6 +47,7 @@ from todo_api.assistant.offline.matching import TaskInfo
 from todo_api.assistant.offline.parser import parse
 from todo_api.assistant.offline.resolve import pick
 from todo_api.assistant.offline.tasklist import UnavailableError, changed_something
+from todo_api.assistant.protocol import Turn, with_progress
 from todo_api.assistant.tools import ToolRunner
 
 # At most this many tasks are added from one message.
@@ -63,7 +63,7 @@ _ACTIONS: dict[type[Any], str] = {
 }
 
 
-class OfflineEngine:
+class OfflineAssistant:
     """Rule-based, deterministic, no network: the default assistant."""
 
     name = "offline"

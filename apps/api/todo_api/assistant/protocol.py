@@ -1,10 +1,10 @@
-"""The interface both assistant engines implement (offline and LLM), so the chat endpoint
+"""The interface both assistants implement (offline and LLM), so the chat endpoint
 does not care which one answers.
 
-An engine gets one `Turn`: the user's new message, the conversation's recent history
+An assistant gets one `Turn`: the user's new message, the conversation's recent history
 (oldest first, with the tool calls each assistant message made) and a `ToolRunner` bound
 to the authenticated user. It calls tools through the runner (which records them for the
-response and the history) and returns the reply text. An engine must not raise for
+response and the history) and returns the reply text. An assistant must not raise for
 anything a user can say; the chat endpoint still turns an unexpected exception into a
 friendly reply and a logged error.
 """
@@ -24,7 +24,7 @@ class HistoryMessage:
     content: str
     # For assistant messages: [{name, arguments, result}] in call order, else empty.
     tool_calls: Sequence[dict[str, Any]] = field(default_factory=tuple)
-    # For assistant messages: what the engine noted in `Turn.memo` on that turn.
+    # For assistant messages: what the assistant noted in `Turn.memo` on that turn.
     memo: Mapping[str, Any] | None = None
 
 
@@ -35,13 +35,13 @@ class Turn:
     message: str
     history: Sequence[HistoryMessage]
     tools: ToolRunner
-    # JSON-able notes the engine keeps for its next turn (the ids it showed, a question it
+    # JSON-able notes the assistant keeps for its next turn (the ids it showed, a question it
     # asked), stored with the reply and handed back as that message's `memo`. Structured
     # data, so nothing has to be read back out of reply text that contains user titles.
     memo: dict[str, Any] = field(default_factory=dict)
 
 
-class Engine(Protocol):
+class Assistant(Protocol):
     # "offline" or "llm": logged with each turn.
     name: str
 
