@@ -1,24 +1,22 @@
 // The production server refuses to start without its configuration, naming each variable.
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { attemptCommand } from '@todo/kube';
 import { readState, root } from './stack';
 
-test('the production web server names missing configuration and exits', () => {
+test('the production web server names missing configuration and exits', async () => {
   const settings = { APP_ENV: 'production', PORT: '3960', HOSTNAME: '127.0.0.1', JWT_SECRET: 'tiny-s3cr3t' };
   const { containers } = readState();
   // The local production build, or (against containers) the web image itself.
   const result = containers
-    ? spawnSync('docker', ['run', '--rm', ...Object.entries(settings).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containers.webImage], {
-        encoding: 'utf8',
-        timeout: 60_000,
+    ? await attemptCommand('docker', ['run', '--rm', ...Object.entries(settings).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containers.webImage], {
+        timeoutMs: 60_000,
       })
-    : spawnSync(process.execPath, [path.join(root, 'apps/web/.next/standalone/apps/web/server.js')], {
+    : await attemptCommand(process.execPath, [path.join(root, 'apps/web/.next/standalone/apps/web/server.js')], {
         env: { PATH: process.env.PATH ?? '', ...settings },
-        encoding: 'utf8',
-        timeout: 30_000,
+        timeoutMs: 30_000,
       });
-  expect(result.status).toBe(2);
+  expect(result.exitCode).toBe(2);
   const output = `${result.stdout}${result.stderr}`;
   expect(output).toContain('BACKEND_URL (or NEXT_PUBLIC_BACKEND_URL) is required in production');
   expect(output).toContain('BETTER_AUTH_SECRET is required in production');

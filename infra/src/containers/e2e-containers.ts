@@ -9,9 +9,9 @@
 //   4. SIGTERM: each app stops by itself, well before Docker's kill;
 //   5. every container, volume and network removed, also on failure.
 // Reports: reports/infra/e2e-containers (JUnit from Playwright, summary.json).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runCommand } from '@todo/kube';
 import { root } from '../workspace';
 import { logs } from './docker';
 import { Checks, checkHowTheyRun } from './run-checks';
@@ -20,7 +20,7 @@ import { newStackId, removeStack, runChartTest, stackNames, startStack, stopGrac
 const reports = path.join(root, 'reports/infra/e2e-containers');
 
 /** apps/web-e2e's suite against the running stack; returns how long it took. */
-function runBrowserSuite(stack: Stack): number {
+async function runBrowserSuite(stack: Stack): Promise<number> {
   // The state file apps/web-e2e/src/stack.ts reads instead of starting processes itself.
   const stateFile = path.join(reports, 'stack-state.json');
   writeFileSync(stateFile, JSON.stringify({
@@ -33,9 +33,9 @@ function runBrowserSuite(stack: Stack): number {
     containers: { api: stack.names.api, web: stack.names.web, webImage: stack.images.web },
   }, null, 2));
   const started = performance.now();
-  execFileSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', 'apps/web-e2e/playwright.config.ts'], {
+  await runCommand(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', 'apps/web-e2e/playwright.config.ts'], {
     cwd: root,
-    stdio: 'inherit',
+    output: 'inherit',
     env: { ...process.env, E2E_STACK_STATE: stateFile, E2E_WEB_PORT: String(stack.webPort), E2E_REPORT_DIR: reports },
   });
   return performance.now() - started;
@@ -53,7 +53,7 @@ async function main(): Promise<boolean> {
     summary.images = stack.images;
     Object.assign(summary.timings, stack.timings);
     await checkHowTheyRun(stack, checks);
-    summary.timings['browser suite'] = runBrowserSuite(stack);
+    summary.timings['browser suite'] = await runBrowserSuite(stack);
     // The chart's own `helm test` pods, run against these containers as helm would.
     for (const name of Object.keys(stack.chart.tests)) {
       const started = performance.now();

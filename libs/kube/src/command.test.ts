@@ -1,5 +1,5 @@
 // The one runner against real child processes (this Node with `-e`).
-import { CommandError, runCommand, shellQuote, subcommandOf } from './command';
+import { attemptCommand, CommandError, runCommand, shellQuote, subcommandOf } from './command';
 import { HelmError, KubectlError } from './errors';
 
 const node = process.execPath;
@@ -64,6 +64,24 @@ test('an aborted run did not finish', async () => {
   const err = await rejection(runCommand(node, ['-e', 'setTimeout(() => {}, 10000)'], { signal: AbortSignal.timeout(100) }));
   expect(err.exitCode).toBeNull();
   expect(err.message).toMatch(/did not finish: error: .*abort/i);
+});
+
+test('inherited output goes to the terminal, uncaptured; a failure points to it', async () => {
+  await expect(runCommand(node, ['-e', 'process.stdout.write("")'], { output: 'inherit' })).resolves.toEqual({ stdout: '', stderr: '' });
+  const err = await rejection(runCommand(node, ['-e', 'process.exit(4)'], { output: 'inherit' }));
+  expect(err.exitCode).toBe(4);
+  expect(err.toolMessage).toBe('error: see its output above');
+});
+
+test('attemptCommand answers with how the command ended; only a start failure throws', async () => {
+  await expect(attemptCommand(node, ['-e', 'console.log("out"); console.error("why"); process.exit(2)'])).resolves.toEqual({
+    ok: false,
+    exitCode: 2,
+    stdout: 'out\n',
+    stderr: 'why\n',
+  });
+  await expect(attemptCommand(node, ['-e', 'console.log("fine")'])).resolves.toEqual({ ok: true, exitCode: 0, stdout: 'fine\n', stderr: '' });
+  await expect(attemptCommand('/nonexistent/tool', [])).rejects.toBeInstanceOf(CommandError);
 });
 
 test('shell quoting and the subcommand of an argument list', () => {

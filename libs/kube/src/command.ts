@@ -22,11 +22,20 @@ export interface RunOptions {
   timeoutMs?: number;
   /** The error class of a failed run (its static `parser` reads the tool's stderr); default CommandError. */
   errorType?: CommandErrorType;
+  /** `inherit`: the child writes straight to this terminal (a nested build or test run, its
+   * colours and progress intact); nothing is captured, so a failure points to that output. */
+  output?: 'capture' | 'inherit';
 }
 
 export interface RunResult {
   stdout: string;
   stderr: string;
+}
+
+/** How a command ended, when failing is an answer too (a probe, a best-effort clean-up). */
+export interface Outcome extends RunResult {
+  ok: boolean;
+  exitCode: number | null;
 }
 
 /** What a failed run left behind. */
@@ -102,13 +111,14 @@ export function subcommandOf(args: readonly string[]): string {
 }
 
 export function runCommand(binary: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const inherit = options.output === 'inherit';
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       signal: options.signal,
       timeout: options.timeoutMs,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'],
     });
     const out = collect(options.progressFromStdout ? options.onProgress : undefined, 'stdout');
     const err = collect(options.onProgress, 'stderr');
@@ -126,10 +136,21 @@ export function runCommand(binary: string, args: readonly string[], options: Run
       const ErrorType = options.errorType ?? CommandError;
       const timedOut = !startError && signal !== null && options.timeoutMs !== undefined && !options.signal?.aborted;
       const why = startError?.message ?? (timedOut ? `timed out after ${options.timeoutMs} ms` : undefined);
-      const stderr = why === undefined ? result.stderr : `${result.stderr}${ErrorType.parser.prefix ?? 'error:'} ${why}\n`;
+      const reason = why ?? (inherit ? 'see its output above' : undefined);
+      const stderr = reason === undefined ? result.stderr : `${result.stderr}${ErrorType.parser.prefix ?? 'error:'} ${reason}\n`;
       reject(new ErrorType({ binary, args, exitCode: startError ? null : code, stdout: result.stdout, stderr }));
     });
   });
+}
+
+/** runCommand that resolves however the command ends; only a tool that cannot start throws. */
+export async function attemptCommand(binary: string, args: readonly string[], options: RunOptions = {}): Promise<Outcome> {
+  try {
+    return { ok: true, exitCode: 0, ...(await runCommand(binary, args, options)) };
+  } catch (err) {
+    if (!(err instanceof CommandError) || err.exitCode === null) throw err;
+    return { ok: false, exitCode: err.exitCode, stdout: err.stdout, stderr: err.stderr };
+  }
 }
 
 /** Accumulates a stream and hands each complete line to the listener as it arrives. */

@@ -1,7 +1,7 @@
 // The docker client: the docker commands this workspace runs (the e2e stack's containers,
 // their network and volume, image checks), through the one runner, so a failure is a
 // CommandError quoting docker's last line.
-import { CommandError, runCommand, type RunOptions, type RunResult } from './command';
+import { attemptCommand, runCommand, type Outcome, type RunOptions, type RunResult } from './command';
 
 export interface ToolConfig {
   /** The binary: a path, or a name looked up on the PATH of `env`; default the tool's name. */
@@ -11,12 +11,6 @@ export interface ToolConfig {
 }
 
 export type ToolCallOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'input'>;
-
-/** How a command ended when failing is an answer too (a probe, a best-effort clean-up). */
-export interface Outcome extends RunResult {
-  ok: boolean;
-  exitCode: number | null;
-}
 
 export class Docker {
   readonly binary: string;
@@ -31,13 +25,8 @@ export class Docker {
   }
 
   /** Any docker command, resolving however it ends (a start failure still throws). */
-  async attempt(args: readonly string[], options: ToolCallOptions = {}): Promise<Outcome> {
-    try {
-      return { ok: true, exitCode: 0, ...(await this.run(args, options)) };
-    } catch (err) {
-      if (!(err instanceof CommandError) || err.exitCode === null) throw err;
-      return { ok: false, exitCode: err.exitCode, stdout: err.stdout, stderr: err.stderr };
-    }
+  attempt(args: readonly string[], options: ToolCallOptions = {}): Promise<Outcome> {
+    return attemptCommand(this.binary, args, { ...options, env: this.config.env, progressFromStdout: !!options.onProgress });
   }
 
   /** A Go template over `docker inspect` of a container (or image), e.g. `{{.State.Status}}`. */

@@ -70,6 +70,7 @@ export type {
   Workload,
 } from './k8s-types';
 export {
+  attemptCommand,
   CommandError,
   lastLineParser,
   runCommand,
@@ -78,12 +79,13 @@ export {
   type CommandErrorType,
   type CommandFailure,
   type ErrorParser,
+  type Outcome,
   type ProgressListener,
   type RunOptions,
   type RunResult,
 } from './command';
 export { HelmError, helmErrorLine, isUnreachableMessage, KubectlError, kubectlErrorLine } from './errors';
-export { Docker, type Outcome, type ToolCallOptions, type ToolConfig } from './docker';
+export { Docker, type ToolCallOptions, type ToolConfig } from './docker';
 export { Minikube, type MinikubeConfig, type StartOptions } from './minikube';
 export {
   describeKubectlBinary,

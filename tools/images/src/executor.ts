@@ -5,11 +5,11 @@
 // pruned daemon, a fresh machine, Minikube's own engine), the image is built through
 // @nx-tools/nx-container. Nx's own cache is off for this target (`cache: false`), because a
 // cache hit would skip this check. The JSON report names the image for later deploy steps.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import type { run } from '@nx-tools/nx-container';
+import { attemptCommand, Docker } from '@todo/kube';
 import { type ImageReport, writeImageReport } from './report';
 
 type BuildOptions = Parameters<typeof run>[0];
@@ -33,12 +33,15 @@ function taskHash(context: ExecutorContext): string | undefined {
   return task?.hash ?? process.env.NX_TASK_HASH;
 }
 
+const docker = new Docker();
+
 /** A git command's trimmed output, or null outside a git checkout or on failure. */
-function gitOutput(cwd: string, args: string[]): string | null {
+async function gitOutput(cwd: string, args: string[]): Promise<string | null> {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    const result = await attemptCommand('git', args, { cwd });
+    return (result.ok && result.stdout.trim()) || null;
   } catch {
-    return null;
+    return null; // no git on this machine
   }
 }
 
@@ -52,23 +55,17 @@ export function publicRepositoryUrl(remote: string): string | null {
 }
 
 /** The image's id and size when the engine has `ref`, else null. */
-function inspect(ref: string): { id: string; size: number } | null {
-  try {
-    const out = execFileSync('docker', ['image', 'inspect', '--format', '{{json .}}', ref], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const info = JSON.parse(out) as { Id: string; Size: number };
-    return { id: info.Id, size: info.Size };
-  } catch {
-    return null;
-  }
+async function inspect(ref: string): Promise<{ id: string; size: number } | null> {
+  const result = await docker.attempt(['image', 'inspect', '--format', '{{json .}}', ref]);
+  if (!result.ok) return null;
+  const info = JSON.parse(result.stdout) as { Id: string; Size: number };
+  return { id: info.Id, size: info.Size };
 }
 
 /** Build arguments: the Dockerfile's own, base images overridden from the environment, and
  * OCI labels saying which commit and version the image was built from and where its source
  * lives (the tag already says which inputs). */
-function buildArgs(options: DockerImageOptions, root: string): string[] {
+async function buildArgs(options: DockerImageOptions, root: string): Promise<string[]> {
   const args = [...(options.build['build-args'] ?? [])];
   for (const [arg, variable] of Object.entries(options.baseImages ?? {})) {
     const value = process.env[variable];
@@ -76,10 +73,10 @@ function buildArgs(options: DockerImageOptions, root: string): string[] {
   }
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   args.push(`OCI_VERSION=${version}`);
-  const source = gitOutput(root, ['remote', 'get-url', 'origin']);
+  const source = await gitOutput(root, ['remote', 'get-url', 'origin']);
   const sourceUrl = source && publicRepositoryUrl(source);
   if (sourceUrl) args.push(`OCI_SOURCE=${sourceUrl}`);
-  const revision = gitOutput(root, ['rev-parse', 'HEAD']);
+  const revision = await gitOutput(root, ['rev-parse', 'HEAD']);
   if (revision) args.push(`OCI_REVISION=${revision}`, `OCI_CREATED=${new Date().toISOString()}`);
   return args;
 }
@@ -96,10 +93,10 @@ export default async function dockerImage(options: DockerImageOptions, context: 
 
   let built = false;
   let buildSeconds = 0;
-  if (inspect(ref)) {
+  if (await inspect(ref)) {
     console.log(`docker-build: ${ref} is already in the engine; nothing to build`);
   } else {
-    const args = buildArgs(options, context.root);
+    const args = await buildArgs(options, context.root);
     console.log(`docker-build: building ${ref} with ${args.join(' ')}`);
     // Loaded only when something is built: a reused image needs none of it.
     const { run: nxContainer } = await import('@nx-tools/nx-container');
@@ -109,8 +106,8 @@ export default async function dockerImage(options: DockerImageOptions, context: 
     built = true;
     buildSeconds = Math.round((performance.now() - started) / 100) / 10;
   }
-  execFileSync('docker', ['tag', ref, moving]);
-  const found = inspect(ref);
+  await docker.run(['tag', ref, moving]);
+  const found = await inspect(ref);
   if (!found) {
     console.error(`docker-build: the build finished but the engine has no ${ref}`);
     return { success: false };
