@@ -13,7 +13,9 @@ chat with no language model and no network.
                    never from reply text (its docstring lists the memo keys)
     resolve.py     references -> task ids ("the second one", "the grocries task")
     matching.py    loose, typo-tolerant title matching (rapidfuzz)
-    replies.py     every sentence the assistant says
+    replies.py     how a reply names tasks ("Buy milk" (task 4), "- [ ] Buy milk (#4)");
+                   the sentences are in replies_lists, _changes, _limits, _problems,
+                   _questions and _chat.py
     assistant.py   OfflineAssistant: answers the last question or runs the message's commands
     dialogue.py    what "it", "the second one" and the pending question mean as they run,
                    and the memo the reply leaves
