@@ -3,6 +3,7 @@ chat with no language model and no network.
 
     parser.py      message -> commands ("complete 1 and delete 2" -> two commands): splits
                    clauses, tries the readers in order, applies corrections
+    corrections.py "complete task 2, no wait, task 3": what replaces what
     readers/       one module per kind of request ("add ...", "show ...", "done", "hi")
     answers.py     "the second one" answering "which one?", "and the third one"
     references.py  "task 3", "the second one", "it", "the meeting task" -> references
