@@ -296,8 +296,9 @@ class Executor:
 
     def _small_talk(self, command: SmallTalk) -> Said:
         if command.kind == "undo":
-            change = self.dialogue.context.last_change
-            if change is None:
+            changes = self.dialogue.context.last_changes
+            if not changes:
                 return Said(replies_limits.cannot_undo())
-            return Said(replies_limits.undo(change.tool, change.task_id, change.title))
+            tasks = [(c.task_id, c.title) for c in changes]
+            return Said(replies_limits.undo(changes[-1].tool, tasks))
         return Said(replies_chat.CHAT[command.kind])

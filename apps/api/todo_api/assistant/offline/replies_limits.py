@@ -33,14 +33,22 @@ def reopen_unknown() -> str:
     )
 
 
-def undo(tool: str | None, task_id: int, title: str) -> str:
+def undo(tool: str, tasks: Sequence[tuple[int, str]]) -> str:
+    """ "undo that" after the last reply changed `tasks` with `tool`: the tools cannot
+    undo, so say what to do instead. Only completions name every task; for the others
+    the last one is what an undo would most likely be about."""
+    task_id, title = tasks[-1]
     name = label(task_id, title)
+    if tool == "complete_task":
+        names = join([label(*task) for task in tasks])
+        them = "it" if len(tasks) == 1 else "them"
+        return (
+            f"I can't undo that from the chat; untick {names} in your task list to reopen {them}."
+        )
     if tool == "add_task":
         return f'I can\'t undo, but I can remove {name}: say "delete task {task_id}".'
     if tool == "delete_task":
         return f'I can\'t undo a delete, but I can add it again: say "add {title}".'
-    if tool == "complete_task":
-        return f"I can't undo that from the chat; untick {name} in your task list to reopen it."
     return f'I can\'t undo, but I can change {name} again: e.g. "rename task {task_id} to …".'
 
 
