@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline import replies_problems, replies_questions
 from todo_api.assistant.offline.answers import parse_follow_up, parse_pick
 from todo_api.assistant.offline.commands import (
     TASK_COMMANDS,
@@ -90,11 +90,11 @@ class _Run:
                 action = self.dialogue.context.action
                 follow_up = parse_follow_up(message, action) if action else None
                 answer = await self._run_all([follow_up] if follow_up else parse(message))
-            return answer or replies.nothing_to_do()
+            return answer or replies_questions.nothing_to_do()
         except UnavailableError:
             self.dialogue.question = None
             done = any(changed_something(call.result) for call in self.tools.calls)
-            return with_progress(replies.unavailable(done), self.tools.calls)
+            return with_progress(replies_problems.unavailable(done), self.tools.calls)
 
     async def _answer(self, message: str) -> str | None:
         """The reply when `message` answers the last reply's question, else None."""
@@ -104,7 +104,7 @@ class _Run:
         commands = parse(message)
         only = commands[0] if len(commands) == 1 else None
         if isinstance(only, SmallTalk) and only.kind == "no":
-            return replies.not_now()
+            return replies_questions.not_now()
         if question.kind == "confirm":
             if isinstance(only, SmallTalk) and only.kind == "yes":
                 return await self._answered(question, question.tasks)
@@ -134,8 +134,10 @@ class _Run:
             still = [t for t in tasks if t.id in now and now[t.id].title == t.title]
             gone = [(t.id, t.title) for t in tasks if t.id not in now]
             changed = [(t, now[t.id].title) for t in tasks if t.id in now and t not in still]
-            notes += [replies.gone(gone)] if gone else []
-            notes += [replies.changed(task.id, task.title, title) for task, title in changed]
+            notes += [replies_problems.gone(gone)] if gone else []
+            notes += [
+                replies_problems.changed(task.id, task.title, title) for task, title in changed
+            ]
         self.dialogue.chosen.update({t.id: t.title for t in still})
         first, *commands = question.commands
         if still or not tasks:
@@ -147,13 +149,13 @@ class _Run:
         self.dialogue.question = question
         self.dialogue.asked(question.tasks, shown=True)
         if question.one:
-            return replies.one_at_a_time(question.tasks)
-        return replies.ambiguous(question.text, question.tasks)
+            return replies_questions.one_at_a_time(question.tasks)
+        return replies_questions.ambiguous(question.text, question.tasks)
 
     async def _run_all(self, commands: Sequence[Command]) -> str:
         for command in commands:
             if isinstance(command, AddTasks) and len(command.tasks) > MAX_NEW_TASKS:
-                return replies.too_many(len(command.tasks), MAX_NEW_TASKS)
+                return replies_problems.too_many(len(command.tasks), MAX_NEW_TASKS)
         parts: list[str] = []
         for n, command in enumerate(commands):
             said = await self.executor.run(command)
@@ -165,7 +167,7 @@ class _Run:
                 self.dialogue.question = question
                 self.dialogue.action = None
                 if any(isinstance(c, TASK_COMMANDS) for c in rest):
-                    parts.append(replies.skipped_after_question())
+                    parts.append(replies_questions.skipped_after_question())
                 break
             self.dialogue.action = _ACTIONS.get(type(command))
         separator = "\n" if any("\n" in part for part in parts) else " "

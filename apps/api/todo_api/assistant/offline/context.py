@@ -78,7 +78,9 @@ class Context:
     # Titles the tool calls mention, newest wins (for friendlier "not found" answers).
     titles: Mapping[int, str] = field(default_factory=dict)
     deleted: frozenset[int] = frozenset()
-    last_change: LastChange | None = None
+    # What "undo that" means: the newest reply's changes made with the tool of its last
+    # change ("complete 1 and 2" -> both), oldest first; empty when nothing was changed.
+    last_changes: tuple[LastChange, ...] = ()
     question: Question | None = None
     action: str | None = None
 
@@ -158,14 +160,14 @@ def _memo(message: HistoryMessage) -> Mapping[str, Any] | None:
 
 
 def read_context(history: Sequence[HistoryMessage]) -> Context:
-    titles, deleted, last_change = _changes(history)
+    titles, deleted, last_changes = _changes(history)
     recent, shown, action = _state(history)
     return Context(
         recent_ids=recent,
         shown_ids=shown,
         titles=titles,
         deleted=frozenset(deleted),
-        last_change=last_change,
+        last_changes=last_changes,
         question=_question(history),
         action=action,
     )
@@ -173,22 +175,25 @@ def read_context(history: Sequence[HistoryMessage]) -> Context:
 
 def _changes(
     history: Sequence[HistoryMessage],
-) -> tuple[dict[int, str], set[int], LastChange | None]:
-    """Titles seen, tasks deleted, and the last change, oldest to newest."""
+) -> tuple[dict[int, str], set[int], tuple[LastChange, ...]]:
+    """Titles seen, tasks deleted, and the last reply's changes (see Context), oldest to
+    newest."""
     titles: dict[int, str] = {}
     deleted: set[int] = set()
-    last_change: LastChange | None = None
+    last_changes: list[LastChange] = []
     for message in history:
         calls = _calls(message)
         titles.update(_listed(calls))
-        for tool, task_id, title in _action_results(calls):
-            titles[task_id] = title
-            last_change = LastChange(tool, task_id, title)
-            if tool == "delete_task":
-                deleted.add(task_id)
+        changes = [LastChange(*found) for found in _action_results(calls)]
+        if changes:
+            last_changes = [c for c in changes if c.tool == changes[-1].tool]
+        for change in changes:
+            titles[change.task_id] = change.title
+            if change.tool == "delete_task":
+                deleted.add(change.task_id)
             else:
-                deleted.discard(task_id)  # SQLite may give a new task a deleted one's id
-    return titles, deleted, last_change
+                deleted.discard(change.task_id)  # SQLite may give a new task a deleted one's id
+    return titles, deleted, tuple(last_changes)
 
 
 def _state(

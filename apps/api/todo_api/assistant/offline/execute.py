@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline import (
+    replies,
+    replies_changes,
+    replies_chat,
+    replies_limits,
+    replies_lists,
+    replies_problems,
+    replies_questions,
+)
 from todo_api.assistant.offline.commands import (
     AddTasks,
     AllRef,
@@ -71,7 +79,8 @@ class Executor:
                 return await self._reopen(command)
             case OfferAdd():
                 return Said(
-                    replies.offer_add(command.task.title), Question("confirm", (), (command,))
+                    replies_questions.offer_add(command.task.title),
+                    Question("confirm", (), (command,)),
                 )
             case Missing():
                 return await self._missing(command)
@@ -96,11 +105,13 @@ class Executor:
                 raise UnavailableError
             if error or not isinstance(result, dict):
                 message = str(error["message"]) if error else "unexpected answer"
-                problems.append(replies.tool_error(f"add {replies.quoted(task.title)}", message))
+                problems.append(
+                    replies_problems.tool_error(f"add {replies.quoted(task.title)}", message)
+                )
             else:
                 added.append((int(result["task_id"]), str(result["title"]), task.description))
         self._changed([task_id for task_id, _, _ in added], added=bool(added))
-        text = replies.added(added, command.reminder) if added else ""
+        text = replies_changes.added(added, command.reminder) if added else ""
         return Said(" ".join([text, *problems]).strip())
 
     async def _list(self, command: ListTasks) -> Said:
@@ -117,12 +128,12 @@ class Executor:
             order = {t.id: n for n, t in enumerate(tasks)}
             shown.sort(key=lambda t: order[t.id])
             self.dialogue.showed(shown)
-            return Said(replies.search_results(command.search, shown, bool(close)))
+            return Said(replies_lists.search_results(command.search, shown, bool(close)))
         tasks = await self.tasks.fetch(command.status)
         if command.count_only:
-            return Said(replies.counts(command.status, tasks))
+            return Said(replies_lists.counts(command.status, tasks))
         self.dialogue.showed(tasks)
-        return Said(replies.task_list(command.status, tasks))
+        return Said(replies_lists.task_list(command.status, tasks))
 
     async def _show(self, command: ShowTasks) -> Said:
         targets = await self.targets.ids(command, command.refs, "show")
@@ -134,7 +145,7 @@ class Executor:
         problems = [await self.tasks.unknown(missing)] if missing else []
         if found:
             self.dialogue.showed(found)
-        text = replies.shown(found) if found else ""
+        text = replies_lists.shown(found) if found else ""
         return Said("\n".join([text, *problems]).strip())
 
     async def _complete(self, command: CompleteTasks) -> Said:
@@ -166,7 +177,7 @@ class Executor:
         if missing:
             problems.insert(0, await self.tasks.unknown(missing))
         self._changed([task_id for task_id, _ in done] + [t.id for t in already])
-        text = replies.completed(done, already)
+        text = replies_changes.completed(done, already)
         return Said(" ".join([text, *problems]).strip())
 
     async def _delete(self, command: DeleteTasks) -> Said:
@@ -183,7 +194,7 @@ class Executor:
                 return Said(await self.tasks.unknown(targets))
             self.dialogue.asked(tasks, shown=True)
             question = Question("confirm", tuple(tasks), (command,), None)
-            return Said(replies.confirm_delete(tasks), question)
+            return Said(replies_questions.confirm_delete(tasks), question)
         gone: list[tuple[int, str]] = []
         missing: list[int] = []
         problems: list[str] = []
@@ -199,7 +210,7 @@ class Executor:
         if missing:
             problems.insert(0, await self.tasks.unknown(missing))
         self._changed([task_id for task_id, _ in gone])
-        text = replies.deleted(gone) if gone else ""
+        text = replies_changes.deleted(gone) if gone else ""
         return Said(" ".join([text, *problems]).strip())
 
     async def _update(self, command: UpdateTask) -> Said:
@@ -212,14 +223,14 @@ class Executor:
             return Said(outcome.reply)
         ids = outcome.ids if isinstance(outcome, Found) else ()
         if not ids:
-            return Said(replies.MISSING["task_to_change"])
+            return Said(replies_questions.MISSING["task_to_change"])
         if len(ids) > 1:
             known = {t.id: t for t in await self.tasks.with_status("all")}
             candidates = tuple(known[i] for i in ids if i in known)
             if len(candidates) != 1:
                 self.dialogue.asked(candidates, shown=True)
                 question = Question("pick", candidates, (about,), 0, one=True)
-                return Said(replies.one_at_a_time(candidates), question)
+                return Said(replies_questions.one_at_a_time(candidates), question)
             ids = (candidates[0].id,)
         task_id = ids[0]
         if task_id > MAX_ID:
@@ -233,9 +244,9 @@ class Executor:
                 return Said(await self.tasks.unknown([task_id]))
             title = with_when(before.title, reading.when)
         if not title and reading.description is None:
-            return Said(replies.what_to_change(task_id, before.title if before else None))
+            return Said(replies_questions.what_to_change(task_id, before.title if before else None))
         if before and title == before.title and reading.description is None:
-            return Said(replies.unchanged(before))
+            return Said(replies_changes.unchanged(before))
         arguments: dict[str, Any] = {"task_id": task_id}
         if title:
             arguments["title"] = title
@@ -248,7 +259,7 @@ class Executor:
         self._changed([task_id])
         old_title = before.title if before else self.dialogue.chosen.get(task_id)
         return Said(
-            replies.updated(
+            replies_changes.updated(
                 task_id, old_title, str(result["title"]), bool(title), reading.description
             )
         )
@@ -263,12 +274,12 @@ class Executor:
         problems = [await self.tasks.unknown(missing)] if missing else []
         if found:
             self.dialogue.acted([t.id for t in found])
-        text = replies.reopen(found) if found else ""
-        return Said(" ".join([text, *problems]).strip() or replies.reopen_unknown())
+        text = replies_limits.reopen(found) if found else ""
+        return Said(" ".join([text, *problems]).strip() or replies_limits.reopen_unknown())
 
     async def _missing(self, command: Missing) -> Said:
         if command.what != "change":
-            return Said(replies.MISSING[command.what])
+            return Said(replies_questions.MISSING[command.what])
         if command.ref is not None:
             outcome = await self.targets.resolve(command.ref, "change")
             asked = self.targets.question(outcome, "change", command, 0)
@@ -276,15 +287,18 @@ class Executor:
                 return asked
             if isinstance(outcome, Found) and len(outcome.ids) == 1:
                 task = self.tasks.known().get(outcome.ids[0])
-                return Said(replies.what_to_change(outcome.ids[0], task.title if task else None))
+                return Said(
+                    replies_questions.what_to_change(outcome.ids[0], task.title if task else None)
+                )
             if isinstance(outcome, NotFound):
                 return Said(outcome.reply)
-        return Said(replies.MISSING["task_to_change"])
+        return Said(replies_questions.MISSING["task_to_change"])
 
     def _small_talk(self, command: SmallTalk) -> Said:
         if command.kind == "undo":
-            change = self.dialogue.context.last_change
-            if change is None:
-                return Said(replies.cannot_undo())
-            return Said(replies.undo(change.tool, change.task_id, change.title))
-        return Said(replies.CHAT[command.kind])
+            changes = self.dialogue.context.last_changes
+            if not changes:
+                return Said(replies_limits.cannot_undo())
+            tasks = [(c.task_id, c.title) for c in changes]
+            return Said(replies_limits.undo(changes[-1].tool, tasks))
+        return Said(replies_chat.CHAT[command.kind])

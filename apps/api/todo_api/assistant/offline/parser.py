@@ -40,7 +40,6 @@ from todo_api.assistant.offline.commands import (
     Command,
     CompleteTasks,
     DeleteTasks,
-    Edit,
     ListTasks,
     Missing,
     OfferAdd,
@@ -50,6 +49,7 @@ from todo_api.assistant.offline.commands import (
     SmallTalk,
     UpdateTask,
 )
+from todo_api.assistant.offline.corrections import CORRECTION, STRONG_FIX, corrected
 from todo_api.assistant.offline.readers.add import read_add
 from todo_api.assistant.offline.readers.chat import CHATTER, OFF_TOPIC, read_chat
 from todo_api.assistant.offline.readers.claim import read_claim
@@ -62,9 +62,8 @@ from todo_api.assistant.offline.readers.listing import read_list
 from todo_api.assistant.offline.readers.reopen import read_reopen, read_reopen_state
 from todo_api.assistant.offline.readers.shared import QUESTION_START
 from todo_api.assistant.offline.readers.show import read_show
-from todo_api.assistant.offline.readers.update import new_value, read_update
-from todo_api.assistant.offline.references import is_explicit, parse_refs, structured_ref
-from todo_api.assistant.offline.text import as_description, clean_message, rx
+from todo_api.assistant.offline.readers.update import read_update
+from todo_api.assistant.offline.text import clean_message, rx
 from todo_api.assistant.offline.titles import new_task, new_tasks
 
 # --- One clause ----------------------------------------------------------------------------
@@ -178,48 +177,7 @@ def _clauses(line: str) -> list[tuple[str, Command]]:
     return clauses
 
 
-# --- Corrections: "complete task 2, no wait, task 3" ----------------------------------------
-
-_STRONG_FIX = r"(?:no\s*,?\s*wait|wait\s*,?\s*no|i\s+meant?|or\s+rather|make\s+that|scratch\s+that)"
-_WEAK_FIX = r"(?:no|sorry|actually|oops|rather|correction|wait)"
-# After a comma or dash any marker; without one, only the unmistakable ones.
-_FIXES = (
-    rf"(?:{_STRONG_FIX}|{_WEAK_FIX})(?:[\s,;:.!\u2014\u2013-]+(?:{_STRONG_FIX}|{_WEAK_FIX}))*\b"
-)
-_CORRECTION = rx(
-    rf"(?P<mark>\s*[,;.!\u2014\u2013]\s*|\s+-+\s+)(?P<fix>{_FIXES})[\s,;:.!\u2014\u2013-]*"
-    rf"|\s+(?P<fix2>{_STRONG_FIX}\b(?:[\s,;:.!\u2014\u2013-]+{_FIXES})?)[\s,;:.!\u2014\u2013-]*"
-)
-
-
-def _corrected(previous: Command, text: str, punctuated: bool, strong: bool) -> Command | None:
-    """`previous` with its last reference (or new title) replaced by `text`, or None
-    when `text` does not read as a replacement for it."""
-    refs = parse_refs(text)
-    match previous:
-        case CompleteTasks() | DeleteTasks() | ShowTasks() | ReopenTasks() if refs:
-            # Without a comma, only "task 2 I mean 3": a title may say "I mean it".
-            if punctuated or (is_explicit(refs) and is_explicit(previous.refs[-1:])):
-                return replace(previous, refs=(*previous.refs[:-1], *refs))
-        case UpdateTask(readings) if punctuated or strong:
-            alone = structured_ref(text)
-            edits: list[Edit] = []
-            for reading in readings:
-                if alone:
-                    edits.append(replace(reading, ref=alone[0]))
-                elif reading.description:
-                    description = as_description(text)
-                    if description:
-                        edits.append(replace(reading, description=description))
-                else:
-                    edit = new_value(reading.ref, text, literal=bool(reading.title))
-                    if edit:
-                        edits.append(edit)
-            return UpdateTask(tuple(edits)) if edits else None
-        case AddTasks(tasks) if punctuated and strong:
-            added = new_tasks(text)
-            return AddTasks((*tasks[:-1], *added), previous.reminder) if added else None
-    return None
+# --- Corrections: "complete task 2, no wait, task 3" (corrections.py) ----------------------
 
 
 def _line_commands(line: str) -> list[tuple[str, Command]]:
@@ -228,12 +186,12 @@ def _line_commands(line: str) -> list[tuple[str, Command]]:
     texts: list[str] = []
     markers: list[tuple[bool, bool]] = []  # (after a comma or dash, unmistakable)
     last = 0
-    for found in _CORRECTION.finditer(line):
+    for found in CORRECTION.finditer(line):
         if markers and found.start() <= last:  # "no, sorry, task 3": one correction
             last = found.end()
         elif found.start() > last:
             fix = (found.group("fix") or found.group("fix2") or "").lower()
-            strong = re.search(_STRONG_FIX, fix, re.IGNORECASE) is not None
+            strong = re.search(STRONG_FIX, fix, re.IGNORECASE) is not None
             texts.append(line[last : found.start()])
             markers.append((bool(found.group("mark")), strong))
             last = found.end()
@@ -253,7 +211,7 @@ def _line_commands(line: str) -> list[tuple[str, Command]]:
             else:
                 clauses = clauses[:-1] + _clauses(text)
             continue
-        fixed = _corrected(clauses[-1][1], text, *marker)
+        fixed = corrected(clauses[-1][1], text, *marker)
         if fixed is None:
             return _clauses(line)  # not a correction after all: read the line as it is
         clauses[-1] = (text, fixed)

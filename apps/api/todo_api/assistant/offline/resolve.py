@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline import replies_problems
 from todo_api.assistant.offline.commands import (
     AllRef,
     ChosenRef,
@@ -92,7 +92,7 @@ def resolve(
             return Found(ids)
         case RecentRef(plural=True):
             ids = scope.recent_ids or scope.shown_ids or ()
-            return Found(ids) if ids else NotFound(replies.nothing_recent())
+            return Found(ids) if ids else NotFound(replies_problems.nothing_recent())
         case RecentRef():
             return _recent(scope, tasks)
         case PositionRef():
@@ -101,7 +101,7 @@ def resolve(
             if tasks is None:
                 return NeedList(status)
             if not tasks:
-                return NotFound(replies.none_with_status(status, verb))
+                return NotFound(replies_problems.none_with_status(status, verb))
             return Found(tuple(t.id for t in tasks))
         case TitleRef(text):
             if tasks is None:
@@ -114,7 +114,7 @@ def _recent(scope: Scope, tasks: Sequence[TaskInfo] | None) -> Outcome:
     if len(ids) == 1:
         return Found(ids)
     if not ids:
-        return NotFound(replies.nothing_recent())
+        return NotFound(replies_problems.nothing_recent())
     if tasks is None:
         return NeedList("all")
     by_id = {t.id: t for t in tasks}
@@ -122,7 +122,7 @@ def _recent(scope: Scope, tasks: Sequence[TaskInfo] | None) -> Outcome:
     if len(candidates) == 1:
         return Found((candidates[0].id,))
     if not candidates:
-        return NotFound(replies.nothing_recent())
+        return NotFound(replies_problems.nothing_recent())
     return Ambiguous(None, candidates)
 
 
@@ -138,7 +138,7 @@ def _position(ref: PositionRef, scope: Scope, tasks: Sequence[TaskInfo] | None) 
         ids = [t.id for t in tasks]
     if -len(ids) <= ref.index < len(ids):
         return Found((ids[ref.index],))
-    return NotFound(replies.no_position(ref.index, len(ids), use_shown))
+    return NotFound(replies_problems.no_position(ref.index, len(ids), use_shown))
 
 
 _SEPARATORS = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|plus)\s+", re.IGNORECASE)
@@ -161,7 +161,7 @@ def _title(text: str, tasks: Sequence[TaskInfo], verb: str, prefer_pending: bool
 def _title_once(text: str, tasks: Sequence[TaskInfo], verb: str, prefer_pending: bool) -> Outcome:
     best = best_matches(rank(text, tasks))
     if not best:
-        return NotFound(replies.no_title_match(text, tasks, []))
+        return NotFound(replies_problems.no_title_match(text, tasks, []))
     tier = best[0].tier
     if tier >= CONFIDENT:
         if prefer_pending and len(best) > 1:
@@ -175,7 +175,7 @@ def _title_once(text: str, tasks: Sequence[TaskInfo], verb: str, prefer_pending:
     if len(best) == 1:
         return Suggest(text, best[0].task, tier)
     near = tuple(m.task for m in best[:3])
-    return NotFound(replies.no_title_match(text, tasks, near), near, text)
+    return NotFound(replies_problems.no_title_match(text, tasks, near), near, text)
 
 
 def pick(choice: Ref, candidates: Sequence[TaskInfo]) -> list[TaskInfo] | None:

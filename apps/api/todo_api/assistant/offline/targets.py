@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline import replies_problems, replies_questions
 from todo_api.assistant.offline.commands import Command, CompleteTasks, Edit, IdRef, Ref, TitleRef
 from todo_api.assistant.offline.context import Question
 from todo_api.assistant.offline.dialogue import Dialogue, Said
@@ -38,7 +38,7 @@ class Targets:
                 ref, self.dialogue.scope, tasks, verb=verb, prefer_pending=prefer_pending
             )
         if isinstance(outcome, NeedList):  # resolve asks for a list only once
-            return NotFound(replies.nothing_recent())
+            return NotFound(replies_problems.nothing_recent())
         return outcome
 
     def question(self, outcome: Outcome, verb: str, command: Command, index: int) -> Said | None:
@@ -48,11 +48,11 @@ class Targets:
             case Ambiguous(text, candidates):
                 self.dialogue.asked(candidates, shown=True)
                 question = Question("pick", candidates, (command,), index, text)
-                return Said(replies.ambiguous(text, candidates), question)
+                return Said(replies_questions.ambiguous(text, candidates), question)
             case Suggest(text, task):
                 self.dialogue.asked([task], shown=False)
                 question = Question("confirm", (task,), (command,), index)
-                return Said(replies.suggestion(text, task, verb), question)
+                return Said(replies_questions.suggestion(text, task, verb), question)
             case NotFound(reply, near) if near:  # "... Did you mean A or B?"
                 self.dialogue.asked(near, shown=False)
                 return Said(reply, Question("pick", near, (command,), index))
@@ -70,7 +70,7 @@ class Targets:
                 return asked
         if missing:
             text = " ".join(dict.fromkeys(o.reply for _, o in missing))
-            return Said(f"{text} {replies.nothing_changed()}" if len(refs) > 1 else text)
+            return Said(f"{text} {replies_problems.nothing_changed()}" if len(refs) > 1 else text)
         ids: list[int] = []
         for n, outcome in enumerate(outcomes):
             asked = self.question(outcome, verb, command, n)
@@ -86,7 +86,7 @@ class Targets:
             unknown += [i for i in typed if i not in existing and i not in unknown]
         if unknown:
             text = await self.tasks.unknown(unknown)
-            return Said(f"{text} {replies.nothing_changed()}" if len(ids) > 1 else text)
+            return Said(f"{text} {replies_problems.nothing_changed()}" if len(ids) > 1 else text)
         return tuple(ids)
 
     async def claimed(self, command: CompleteTasks) -> tuple[int, ...] | Said:
@@ -102,9 +102,9 @@ class Targets:
         if isinstance(outcome, Found):
             return outcome.ids
         if isinstance(outcome, NotFound):
-            return Said(replies.no_claim_match(ref.text))
+            return Said(replies_problems.no_claim_match(ref.text))
         return self.question(outcome, "complete", command, 0) or Said(
-            replies.no_claim_match(ref.text)
+            replies_problems.no_claim_match(ref.text)
         )
 
     async def pick_reading(self, readings: Sequence[Edit]) -> tuple[Edit, Outcome]:

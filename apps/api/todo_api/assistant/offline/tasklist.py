@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from todo_api.assistant.offline import replies
+from todo_api.assistant.offline import replies_problems
 from todo_api.assistant.offline.commands import Status
 from todo_api.assistant.offline.dialogue import Dialogue
 from todo_api.assistant.offline.matching import TaskInfo
@@ -78,12 +78,16 @@ class TaskList:
         """What went wrong with a tool call on one task, or None when it worked."""
         error = error_of(result)
         if error is None:
-            return None if isinstance(result, dict) else replies.tool_error(action, "no answer")
+            return (
+                None
+                if isinstance(result, dict)
+                else replies_problems.tool_error(action, "no answer")
+            )
         if error.get("error") == "unavailable":
             raise UnavailableError
         if error.get("error") == "not_found":
             return await self.unknown([task_id])
-        return replies.tool_error(action, str(error.get("message", "")))
+        return replies_problems.tool_error(action, str(error.get("message", "")))
 
     async def unknown(self, task_ids: Sequence[int]) -> str:
         """Why these tasks cannot be acted on: gone since the user picked them, deleted
@@ -92,15 +96,15 @@ class TaskList:
         parts: list[str] = []
         gone = [(i, chosen[i] or None) for i in task_ids if i in chosen]
         if gone:
-            parts.append(replies.gone(gone))
+            parts.append(replies_problems.gone(gone))
         never: list[int] = []
         for task_id in task_ids:
             if task_id in chosen:
                 continue
             if deleted.get(task_id):
-                parts.append(replies.no_such_id(task_id, deleted[task_id], []))
+                parts.append(replies_problems.no_such_id(task_id, deleted[task_id], []))
             else:
                 never.append(task_id)
         if never:
-            parts.append(replies.no_such_ids(never, await self.with_status("all")))
+            parts.append(replies_problems.no_such_ids(never, await self.with_status("all")))
         return " ".join(parts)

@@ -1,6 +1,18 @@
 """New tasks from what follows "add": "a task to buy groceries" -> "Buy groceries";
-"call the bank — ask about the card fee" -> a title and a description; "milk, eggs and
-bread" -> three tasks, but "buy milk, eggs and bread" -> one errand."""
+"call the bank — ask about the card fee" -> a title and a description.
+
+Where one message holds several tasks (`_items`):
+
+- ";", a new line, "then" ("buy milk then call mom", ", and then") and "and also" always
+  separate tasks;
+- commas separate tasks ("milk, eggs, bread"), except after a verb that the other
+  items lack: "buy milk, eggs and bread" is one errand;
+- "and" separates tasks only when each part after it starts with a verb ("buy milk and
+  call mom") or every part is one word ("milk and eggs"); so "call mom and dad" and
+  "research and development report" stay whole, and so do fixed pairs ("salt and
+  pepper", "fish and chips", `_PAIRS`) wherever they appear;
+- quotes keep a title whole: "add 'milk and eggs'".
+"""
 
 from __future__ import annotations
 
@@ -56,6 +68,37 @@ _DESCRIPTION_SPLIT = [
     rx(r"^(?P<t>.+?)\s*\((?P<d>[^()]+)\)$"),
 ]
 _ABBREVIATIONS = word_set("dr mr mrs ms st vs etc jr sr no approx e.g i.e")
+# Between two tasks whatever the items look like: "buy milk; call mom", "buy milk then call
+# mom", "buy milk and also call mom".
+_ALWAYS_SPLIT = rx(r"\s*(?:;|\n)\s*|\s*,?\s+(?:and\s+)?then\s+(?=\S)|\s*,?\s+and\s+also\s+(?=\S)")
+# "if it rains then take an umbrella" is one task.
+_CONDITION = rx(r"^(?:if|when|once|as soon as)\b")
+# One-word pairs that name one thing: "add salt and pepper" is one task, not two.
+_PAIRS = (
+    "salt and pepper",
+    "fish and chips",
+    "mac and cheese",
+    "bread and butter",
+    "pros and cons",
+    "black and white",
+    "rock and roll",
+    "arts and crafts",
+    "odds and ends",
+    "nuts and bolts",
+    "pen and paper",
+    "trial and error",
+    "sweet and sour",
+    "chips and salsa",
+    "rice and beans",
+    "cheese and crackers",
+    "milk and cookies",
+    "oil and vinegar",
+    "bed and breakfast",
+    "hide and seek",
+    "q and a",
+)
+_PAIR = rx(r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in _PAIRS) + r")\b")
+_GLUE = "\x00"  # stands for the spaces inside a pair while the text is split
 
 
 def _strip_all(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
@@ -98,15 +141,24 @@ def _starts_with_verb(text: str) -> bool:
 
 def _items(body: str) -> list[str]:
     """Split "milk, eggs and bread" or "buy milk and call mom" into separate tasks;
-    keep "buy milk, eggs and bread" and "research and development report" whole."""
+    keep "buy milk, eggs and bread" and "research and development report" whole (the
+    rule is in the module docstring)."""
     quoted = re.findall(r'"([^"]+)"', body)
     if quoted and not re.sub(r'"[^"]+"|,|\band\b|&|\s', "", body):
         return quoted
     if body.startswith(("'", '"')) and strip_quotes(body) != body:
         return [body]
-    lines = [p for p in re.split(r"\s*(?:;|\n)\s*", body) if p.strip()]
-    if len(lines) > 1:
+    lines = [p for p in _ALWAYS_SPLIT.split(body) if p.strip()]
+    if len(lines) > 1 and not _CONDITION.match(body):
         return [item for line in lines for item in _items(line)]
+    paired = _PAIR.sub(lambda found: re.sub(r"\s+", _GLUE, found.group(0)), body)
+    if paired != body:  # "salt and pepper" is one thing wherever it stands
+        return [item.replace(_GLUE, " ") for item in _items_split(paired)]
+    return _items_split(body)
+
+
+def _items_split(body: str) -> list[str]:
+    """The comma and "and" part of the rule, on text with no ";" or "then" left."""
     if "," in body:
         parts = [
             p for p in re.split(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+(?=[^,]*$)", body) if p
