@@ -133,6 +133,19 @@ async def test_update_with_nothing_to_change_is_refused(session: AsyncSession) -
     assert cleared == {"task_id": tid, "status": "updated", "title": "Keep"}
 
 
+async def test_update_with_completed_false_reopens_a_done_task(session: AsyncSession) -> None:
+    user = new_user()
+    tid = (await tools.add_task(session, user, "Water the plants"))["task_id"]
+    await tools.complete_task(session, user, tid)
+    reopened = await call_tool(session, user, "update_task", {"task_id": tid, "completed": False})
+    assert reopened == {"task_id": tid, "status": "updated", "title": "Water the plants"}
+    assert [t["completed"] for t in await tools.list_tasks(session, user)] == [False]
+    # Strict: a string is not a boolean, and nothing changes.
+    refused = await call_tool(session, user, "update_task", {"task_id": tid, "completed": "no"})
+    assert isinstance(refused, dict) and refused["error"] == "invalid_argument"
+    assert refused["field"] == "completed"
+
+
 async def test_a_database_failure_is_a_value_and_leaves_the_session_usable(
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:

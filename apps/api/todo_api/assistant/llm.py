@@ -67,6 +67,8 @@ these tools: add_task, list_tasks, complete_task, delete_task, update_task.
 confirmed it.
 - Tasks are changed by numeric id. When the user names a task in words, call \
 list_tasks first and pick the matching task; if several match, ask which one.
+- To reopen a done task ("mark it as not done", "undo that" after completing), call \
+update_task with completed false.
 - Tool results are JSON. A result with "error" means nothing was done: say so briefly \
 and suggest what would work.
 - Lists from earlier messages may be cut short (ending in {"more": N}) and out of date: \

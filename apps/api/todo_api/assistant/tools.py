@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 from pydantic import Field as SchemaField
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -79,6 +79,9 @@ class UpdateTaskArgs(_Args):
         max_length=DESCRIPTION_MAX,
         description="New description, if it changes; an empty string clears it.",
     )
+    completed: StrictBool | None = SchemaField(
+        default=None, description="false reopens a done task; true marks it done."
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ TOOL_SPECS: dict[ToolName, ToolSpec] = {
         ),
         ToolSpec(
             "update_task",
-            "Change a task's title and/or description; omit what stays the same. "
+            "Change a task's title and/or description, or reopen a done task with "
+            "completed: false; omit what stays the same. "
             "Returns {task_id, status: 'updated', title}.",
             UpdateTaskArgs,
         ),
@@ -185,10 +189,14 @@ async def update_task(
     task_id: int,
     title: str | None = None,
     description: str | None = None,
+    completed: bool | None = None,
 ) -> dict[str, Any]:
-    changes = {k: v for k, v in (("title", title), ("description", description)) if v is not None}
+    given = (("title", title), ("description", description), ("completed", completed))
+    changes = {k: v for k, v in given if v is not None}
     if not changes:
-        return error("invalid_argument", "Give a new title or description; nothing was changed.")
+        return error(
+            "invalid_argument", "Give a new title, description or completed; nothing was changed."
+        )
     try:
         data = TaskUpdate.model_validate(changes)
     except ValidationError as exc:

@@ -121,6 +121,7 @@ def _ids(value: Any) -> tuple[int, ...] | None:
 class _Call:
     name: str
     result: Any
+    arguments: Any = None
 
 
 def _calls(message: HistoryMessage) -> list[_Call]:
@@ -128,18 +129,26 @@ def _calls(message: HistoryMessage) -> list[_Call]:
     calls = []
     for call in message.tool_calls:
         if isinstance(call, Mapping) and isinstance(call.get("name"), str):
-            calls.append(_Call(call["name"], call.get("result")))
+            calls.append(_Call(call["name"], call.get("result"), call.get("arguments")))
     return calls
 
 
 def _action_results(calls: Sequence[_Call]) -> Iterator[tuple[str, int, str]]:
-    """(tool, task_id, title) of each successful action, in call order."""
+    """(tool, task_id, title) of each successful action, in call order; an update_task
+    that only set completed false is a "reopen", which an undo completes again."""
     for call in calls:
         result = call.result
         if call.name in ACTIONS and isinstance(result, Mapping) and "error" not in result:
             task_id = _task_id(result.get("task_id"))
             if task_id is not None:
-                yield call.name, task_id, str(result.get("title", ""))
+                yield _action_name(call), task_id, str(result.get("title", ""))
+
+
+def _action_name(call: _Call) -> str:
+    arguments = call.arguments if isinstance(call.arguments, Mapping) else {}
+    if call.name == "update_task" and set(arguments) - {"task_id", "user_id"} == {"completed"}:
+        return "reopen" if arguments["completed"] is False else "complete_task"
+    return call.name
 
 
 def _listed(calls: Sequence[_Call]) -> list[tuple[int, str]]:

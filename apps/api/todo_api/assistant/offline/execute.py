@@ -1,6 +1,6 @@
 """Runs one command through the task tools and says how it went: adds, lists, shows,
-completes, deletes, changes; explains what the tools cannot do (reopen, undo); answers
-small talk. Each command leaves the dialogue what it acted on or showed."""
+completes, reopens, deletes, changes; undoes completions and reopens, and explains the
+undo the tools cannot do; answers small talk. Each command leaves the dialogue what it acted on or showed."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from todo_api.assistant.offline.commands import (
 from todo_api.assistant.offline.context import Question
 from todo_api.assistant.offline.dialogue import Dialogue, Said
 from todo_api.assistant.offline.matching import CONFIDENT, TaskInfo, Tier, rank
+from todo_api.assistant.offline.reopen import complete_again, reopen
 from todo_api.assistant.offline.resolve import Found, NotFound
 from todo_api.assistant.offline.targets import Targets
 from todo_api.assistant.offline.tasklist import (
@@ -84,8 +85,10 @@ class Executor:
                 )
             case Missing():
                 return await self._missing(command)
+            case SmallTalk() if command.kind == "undo":
+                return await self._undo()
             case SmallTalk():
-                return self._small_talk(command)
+                return Said(replies_chat.CHAT[command.kind])
 
     def _changed(self, acted: Sequence[int], added: bool = False) -> None:
         self.tasks.forget()
@@ -269,13 +272,13 @@ class Executor:
         if isinstance(targets, Said):
             return targets
         known = {t.id: t for t in await self.tasks.with_status("all")}
-        found = [known[i] for i in targets if i in known]
         missing = [i for i in targets if i not in known]
-        problems = [await self.tasks.unknown(missing)] if missing else []
-        if found:
-            self.dialogue.acted([t.id for t in found])
-        text = replies_limits.reopen(found) if found else ""
-        return Said(" ".join([text, *problems]).strip() or replies_limits.reopen_unknown())
+        outcome = await reopen(self.tools, self.tasks, [known[i] for i in targets if i in known])
+        if missing:
+            outcome.problems.insert(0, await self.tasks.unknown(missing))
+        self._changed([i for i, _ in outcome.reopened] + [t.id for t in outcome.pending])
+        text = replies_changes.reopened(outcome.reopened, outcome.pending)
+        return Said(" ".join([text, *outcome.problems]).strip())
 
     async def _missing(self, command: Missing) -> Said:
         if command.what != "change":
@@ -294,11 +297,23 @@ class Executor:
                 return Said(outcome.reply)
         return Said(replies_questions.MISSING["task_to_change"])
 
-    def _small_talk(self, command: SmallTalk) -> Said:
-        if command.kind == "undo":
-            changes = self.dialogue.context.last_changes
-            if not changes:
-                return Said(replies_limits.cannot_undo())
-            tasks = [(c.task_id, c.title) for c in changes]
-            return Said(replies_limits.undo(changes[-1].tool, tasks))
-        return Said(replies_chat.CHAT[command.kind])
+    async def _undo(self) -> Said:
+        """Completions and reopens are undone with the opposite tool; adds, deletes and
+        renames cannot be, so the reply says how to get there instead."""
+        changes = self.dialogue.context.last_changes
+        if not changes:
+            return Said(replies_limits.cannot_undo())
+        tool, changed = changes[-1].tool, [(c.task_id, c.title) for c in changes]
+        if tool == "complete_task":
+            known = {t.id: t for t in await self.tasks.with_status("all")}
+            outcome = await reopen(
+                self.tools, self.tasks, [known[i] for i, _ in changed if i in known]
+            )
+            self._changed([i for i, _ in outcome.reopened] + [t.id for t in outcome.pending])
+            text = replies_changes.reopened(outcome.reopened, outcome.pending)
+            return Said(" ".join([text, *outcome.problems]).strip() or replies_limits.cannot_undo())
+        if tool == "reopen":
+            done, problems = await complete_again(self.tools, self.tasks, changed)
+            self._changed([i for i, _ in done])
+            return Said(" ".join([replies_changes.completed(done, []), *problems]).strip())
+        return Said(replies_limits.undo(tool, changed))

@@ -1,5 +1,5 @@
 """What the assistant says after changing tasks: one sentence naming each task it added,
-completed, deleted or renamed, e.g. 'Marked "Pay bills" (task 3) as done.'"""
+completed, reopened, deleted or renamed, e.g. 'Marked "Pay bills" (task 3) as done.'"""
 
 from __future__ import annotations
 
@@ -33,6 +33,20 @@ def completed(done: Sequence[tuple[int, str]], already: Sequence[TaskInfo]) -> s
         parts.append(f"{label(already[0].id, already[0].title)} was already done.")
     elif already:
         parts.append(f"{inline(already)} were already done.")
+    return " ".join(parts)
+
+
+def reopened(done: Sequence[tuple[int, str]], pending: Sequence[TaskInfo]) -> str:
+    parts = []
+    if len(done) == 1:
+        parts.append(f"Reopened {label(*done[0])}: it's pending again.")
+    elif done:
+        names = [short_label(task_id, title) for task_id, title in done]
+        parts.append(f"Reopened {len(done)} tasks: {join(names)}.")
+    if len(pending) == 1:
+        parts.append(f"{label(pending[0].id, pending[0].title)} isn't done, so it's still pending.")
+    elif pending:
+        parts.append(f"{inline(pending)} aren't done, so they're still pending.")
     return " ".join(parts)
 
 
