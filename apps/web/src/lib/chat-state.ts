@@ -190,7 +190,9 @@ export function describeToolCall(call: ToolCall): { text: string; failed: boolea
   if (failedCall(call)) {
     return { text: typeof result.message === 'string' ? result.message : 'A step failed', failed: true };
   }
-  const verb = VERBS[call.name];
+  // update_task with only `completed: false` is how a done task is reopened.
+  const reopened = call.name === 'update_task' && call.arguments.completed === false && !('title' in call.arguments);
+  const verb = reopened ? 'Reopened' : VERBS[call.name];
   if (!verb) return { text: call.name.replaceAll('_', ' '), failed: false };
   const id = result.task_id ?? call.arguments.task_id;
   const title = typeof result.title === 'string' ? result.title : undefined;
