@@ -1,9 +1,10 @@
 // 1. Pod security on every pod the chart can create, in every CI case, as an install and as
 // an upgrade, on both sides of Kubernetes 1.30: non-root numeric users (the images' own UID
 // for web and api), seccomp, a read-only root, no capabilities, no token, and writable paths
-// only on emptyDir or PVC volumes.
+// only on emptyDir or PVC volumes. The one exception is opt-in: the root volume-permissions
+// init container, only where a case enables it (volume-permissions.test.ts checks it whole).
 import { appRuntime } from './app-runtime';
-import { appContainer, containers, id, KUBE_NEW, KUBE_OLD, podSpecs, render, renderMatrix, type Container, type PodTemplate, type Rendered } from './render';
+import { appContainer, caseValues, containers, id, KUBE_NEW, KUBE_OLD, podSpecs, render, renderMatrix, type Container, type PodTemplate, type Rendered } from './render';
 
 let renders: Rendered[];
 beforeAll(async () => {
@@ -15,9 +16,23 @@ function allPods(): { where: string; pod: PodTemplate }[] {
   return renders.flatMap((r) => podSpecs(r.objects).map((pod) => ({ where: `${r.label} ${id(pod.owner)}`, pod })));
 }
 
-/** Every (render, pod, container) triple, init containers included. */
-function allContainers(): { where: string; pod: PodTemplate; c: Container }[] {
-  return allPods().flatMap(({ where, pod }) => containers(pod).map((c) => ({ where: `${where} container ${c.name}`, pod, c })));
+/** Every (render, pod, container) triple, init containers included; `optInRoot` marks the one exception. */
+function allContainers(): { where: string; pod: PodTemplate; c: Container; optInRoot: boolean }[] {
+  return renders.flatMap((r) =>
+    podSpecs(r.objects).flatMap((pod) =>
+      containers(pod).map((c) => ({ where: `${r.label} ${id(pod.owner)} container ${c.name}`, pod, c, optInRoot: isVolumePermissions(r, pod, c) })),
+    ),
+  );
+}
+
+/** The PostgreSQL StatefulSet's volume-permissions init container, in a case that turns it on. */
+function isVolumePermissions(r: Rendered, pod: PodTemplate, c: Container): boolean {
+  return (
+    caseValues(r.caseName).postgresql.volumePermissions.enabled &&
+    pod.owner.kind === 'StatefulSet' &&
+    c.name === 'volume-permissions' &&
+    (pod.spec.initContainers ?? []).includes(c)
+  );
 }
 
 const isId = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n > 0;
@@ -40,28 +55,33 @@ test('every pod: runAsNonRoot, seccomp RuntimeDefault, no service account token,
   expect(bad).toEqual([]);
 });
 
-test('every container and init container runs as a numeric, non-zero user and group (pod or container level)', () => {
+test('every container and init container, except the opt-in volumePermissions one, runs as a numeric, non-zero user and group (pod or container level)', () => {
   const bad: string[] = [];
-  for (const { where, pod, c } of allContainers()) {
+  let exempt = 0;
+  for (const { where, pod, c, optInRoot } of allContainers()) {
     const user = c.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser;
     const group = c.securityContext?.runAsGroup ?? pod.spec.securityContext?.runAsGroup;
-    if (!isId(user)) bad.push(`${where}: runAsUser ${user}`);
+    if (optInRoot) exempt++;
+    else if (!isId(user)) bad.push(`${where}: runAsUser ${user}`);
     if (!isId(group)) bad.push(`${where}: runAsGroup ${group}`);
-    if (c.securityContext?.runAsNonRoot === false) bad.push(`${where}: runAsNonRoot false overrides the pod`);
+    if (c.securityContext?.runAsNonRoot === false && !optInRoot) bad.push(`${where}: runAsNonRoot false overrides the pod`);
     const seccomp = c.securityContext?.seccompProfile?.type ?? pod.spec.securityContext?.seccompProfile?.type;
     if (seccomp !== 'RuntimeDefault') bad.push(`${where}: effective seccomp ${seccomp}`);
   }
   expect(bad).toEqual([]);
+  // Only the volume-permissions case has it: one StatefulSet per render of that case.
+  expect(exempt).toBe(renders.filter((r) => caseValues(r.caseName).postgresql.volumePermissions.enabled).length);
 });
 
-test('every container and init container: read-only root, no privilege escalation, ALL capabilities dropped, none added, not privileged', () => {
+test('every container and init container: read-only root, no privilege escalation, ALL capabilities dropped, none added (the opt-in volumePermissions one: CHOWN and FOWNER only), not privileged', () => {
   const bad: string[] = [];
-  for (const { where, c } of allContainers()) {
+  for (const { where, c, optInRoot } of allContainers()) {
     const sc = c.securityContext ?? {};
     if (sc.readOnlyRootFilesystem !== true) bad.push(`${where}: readOnlyRootFilesystem ${sc.readOnlyRootFilesystem}`);
     if (sc.allowPrivilegeEscalation !== false) bad.push(`${where}: allowPrivilegeEscalation ${sc.allowPrivilegeEscalation}`);
     if (!(sc.capabilities?.drop ?? []).includes('ALL')) bad.push(`${where}: capabilities.drop ${JSON.stringify(sc.capabilities?.drop)}`);
-    if ((sc.capabilities?.add ?? []).length) bad.push(`${where}: capabilities.add ${JSON.stringify(sc.capabilities?.add)}`);
+    const added = JSON.stringify(sc.capabilities?.add ?? []);
+    if (added !== (optInRoot ? '["CHOWN","FOWNER"]' : '[]')) bad.push(`${where}: capabilities.add ${added}`);
     if (sc.privileged === true) bad.push(`${where}: privileged`);
   }
   expect(bad).toEqual([]);

@@ -16,7 +16,7 @@ export interface ChartValues {
   web: { containerPort: number };
   auth: { existingSecret?: string };
   llm: { apiKey?: string; existingSecret?: string; baseUrl?: string; egress: Egress<number[]> };
-  postgresql: { enabled: boolean; containerPort: number; auth: { existingSecret?: string } };
+  postgresql: { enabled: boolean; containerPort: number; auth: { existingSecret?: string }; volumePermissions: { enabled: boolean } };
   externalDatabase: { url?: string; existingSecret?: string; egress: Omit<Egress<never>, 'ports'> & { port: number } };
   networkPolicy: { allowExternal?: boolean; ingressControllerNamespaceSelector?: LabelSelector };
 }

@@ -5,7 +5,7 @@
 //   --cluster NAME                       minikube profile / kind cluster name
 //   --registry HOST/PATH                 with --load none: where the cluster pulls from
 //   --values FILE                        more values files (repeatable), after infra/values/<load>.yaml
-//   --timeout 10m                        helm's wait for readiness (then it rolls back)
+//   --timeout 10m                        helm's wait for readiness (then infra:doctor explains; an upgrade rolls back, a first install is kept)
 //   --dry-run                            no cluster: render the release and check its images
 import { parseArgs } from 'node:util';
 import { deploy } from './deploy';

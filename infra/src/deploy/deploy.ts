@@ -3,8 +3,9 @@
 //   1. read dist/images/*.json: the exact content tags (nx-<hash>) to deploy;
 //   2. make the images available to the cluster (`--load minikube|kind|none`), loading only
 //      the ones its runtime lacks;
-//   3. `helm upgrade --install` with those tags, waiting for readiness, rolled back on
-//      failure or timeout;
+//   3. `helm upgrade --install` with those tags, waiting for readiness; on failure or
+//      timeout infra:doctor reads the release first, then an upgrade is rolled back and a
+//      first install is kept for diagnosis (release.ts), the findings in the error;
 //   4. `helm test`;
 //   5. report which Deployments rolled out: with nothing changed, none does.
 // `--dry-run` does 1 and renders the release (`helm install --dry-run=client`) without a
@@ -27,6 +28,8 @@ import {
   type PodSpec,
   type Workload,
 } from '@todo/kube';
+import { analyze } from '../doctor/analyze';
+import { collect } from '../doctor/collect';
 import { chartDir, root } from '../workspace';
 import {
   type DeployOptions,
@@ -37,8 +40,16 @@ import {
   planDeploy,
   readImageReports,
 } from './plan';
+import { upgradeInstallOrExplain } from './release';
 
 type Log = (line: string) => void;
+
+/** Where the deploy runs its tools: the environment (HELM_BIN, KUBECTL_BIN, PATH) and the doctor's time budget. */
+export interface DeployRuntime {
+  env?: NodeJS.ProcessEnv;
+  /** How long infra:doctor may read a failed release; default 60 s. */
+  diagnoseTimeoutMs?: number;
+}
 
 /** infra/values/<load method>.yaml when it exists: the settings that cluster kind needs. */
 export function infraValues(options: DeployOptions, workspace = root): string[] {
@@ -81,9 +92,10 @@ export function checkRenderedImages(objects: K8sObject[], plan: DeployPlan): str
   return problems;
 }
 
-export async function deploy(options: DeployOptions, log: Log = console.log, workspace = root): Promise<DeployPlan> {
+export async function deploy(options: DeployOptions, log: Log = console.log, workspace = root, runtime: DeployRuntime = {}): Promise<DeployPlan> {
+  const env = runtime.env ?? process.env;
   const plan = planDeploy(readImageReports(workspace), options, infraValues(options, workspace));
-  const helm = await Helm.create({ workspaceRoot: root, kubeContext: options.kubeContext, namespace: options.namespace });
+  const helm = await Helm.create({ workspaceRoot: root, kubeContext: options.kubeContext, namespace: options.namespace, env });
   log(`using ${describeHelmBinary(helm.binary)}`);
   for (const image of plan.images) log(`${image.app}: ${image.ref}`);
 
@@ -120,18 +132,28 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
 
   // 3. The release; 5. which Deployments rolled out.
   // kubectl from KUBECTL_BIN, PATH or the workspace pin (only to report what rolled).
-  const kubectl = await Kubectl.create({ workspaceRoot: root, context: options.kubeContext });
+  const kubectl = await Kubectl.create({ workspaceRoot: root, context: options.kubeContext, env });
   const before = await deploymentGenerations(kubectl, options, log);
-  await helm.upgradeInstall(options.release, chartDir, {
-    createNamespace: true,
-    values: plan.values,
-    set: plan.set,
-    setJson,
-    wait: true,
-    waitForJobs: true,
-    rollbackOnFailure: true,
-    timeout: options.timeout,
-    onProgress: (line) => log(`  helm: ${line}`),
+  await upgradeInstallOrExplain({
+    helm,
+    release: options.release,
+    namespace: options.namespace,
+    kubeContext: options.kubeContext,
+    chart: chartDir,
+    install: {
+      createNamespace: true,
+      values: plan.values,
+      set: plan.set,
+      setJson,
+      wait: true,
+      waitForJobs: true,
+      timeout: options.timeout,
+      onProgress: (line) => log(`  helm: ${line}`),
+    },
+    // In process, the same collection and analysis as infra:doctor.
+    diagnose: async () => analyze(await collect({ release: options.release, namespace: options.namespace, context: options.kubeContext, env, workspaceRoot: root })),
+    diagnoseTimeoutMs: runtime.diagnoseTimeoutMs ?? 60_000,
+    log,
   });
   const after = await deploymentGenerations(kubectl, options, log);
   const rolled = Object.keys(after).filter((name) => before[name] !== after[name]);

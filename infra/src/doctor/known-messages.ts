@@ -5,7 +5,7 @@
 //     JWT_SECRET (or BETTER_AUTH_SECRET) is required when APP_ENV=production
 //   web: invalid configuration:
 //     BETTER_AUTH_URL (the public origin, e.g. https://todo.example.com) is required in production
-import type { CheckContext } from './findings';
+import { helmSet, type CheckContext } from './findings';
 
 /** Where the chart takes each variable the apps require from (charts/todo-chatbot values and Secret keys). */
 const VARIABLE_SOURCES: Record<string, (ctx: CheckContext) => string[]> = {
@@ -61,6 +61,25 @@ const PATTERNS: Pattern[] = [
       return {
         meaning: `the app refused to start because its configuration is incomplete: ${problems.join('; ') || 'see the log'}`,
         fix: named.length ? named.flatMap((v) => VARIABLE_SOURCES[v]!(ctx)) : ['Set the variables the log names (values.yaml documents each one).'],
+      };
+    },
+  },
+  {
+    // PostgreSQL (its image's entrypoint, initdb, or the server) cannot use its data directory:
+    // the provisioner made the volume's directory root-owned, and fsGroup does not reach
+    // hostPath-style volumes (seen on a single-node local-path cluster; Minikube's are 0777).
+    test: /(mkdir: cannot create directory '([^']+)': Permission denied|could not change permissions of directory "([^"]+)"|data directory "([^"]+)" has wrong ownership|initdb: error: could not (?:access|create) directory "([^"]+)": Permission denied)/,
+    explain: (m, ctx) => {
+      const dir = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '/var/lib/postgresql/data';
+      const claim = `data-${ctx.fullname}-postgresql-0`;
+      return {
+        meaning: `PostgreSQL may not write its data directory ${dir}: the volume's directory was created root-owned by the provisioner (hostPath or local-path style), and fsGroup does not apply to such volumes`,
+        fix: [
+          `Let the chart's opt-in init container (root, CAP_CHOWN and CAP_FOWNER only, for a moment) give the directory to PostgreSQL: ${helmSet(ctx, ['postgresql.volumePermissions.enabled=true'])}`,
+          'With infra:deploy: npm run nx -- run infra:deploy -- --values infra/values/volume-permissions.yaml',
+          `Or use a StorageClass whose provisioner honours fsGroup: --set postgresql.persistence.storageClass=<class> (a claim's class cannot change: kubectl delete pvc ${claim} ${ctx.kubectlTarget} first)`,
+          `Or, on the node, chown 999:999 the volume's directory by hand: kubectl get pv $(kubectl get pvc ${claim} ${ctx.kubectlTarget} -o jsonpath='{.spec.volumeName}') -o jsonpath='{.spec.hostPath.path}{.spec.local.path}'`,
+        ],
       };
     },
   },
