@@ -1,4 +1,5 @@
 // A page whose scripts never run says so instead of sitting there with disabled forms.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { notice } from './helpers';
 
@@ -22,6 +23,10 @@ test('when the page’s scripts never arrive, the notice appears after a few sec
   await expect(notice(page).getByText('JavaScript is turned off')).toBeHidden(); // scripting is on
   await expect(notice(page)).not.toContainText('Development server'); // a production build
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  // The notice itself, once shown, passes the same WCAG A/AA checks as every page.
+  const results = await new AxeBuilder({ page }).include('[data-not-started]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(results.passes.length).toBeGreaterThan(0); // it did check the notice
 });
 
 test('a normal load hydrates and removes the notice', async ({ page }) => {
