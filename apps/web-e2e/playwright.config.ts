@@ -7,12 +7,13 @@ import { ports } from './src/stack';
 const reports = process.env.E2E_REPORT_DIR ?? '../../reports/apps/web-e2e';
 // Against an already running stack (the images, see infra/src/containers/e2e-containers.ts),
 // specs that start their own web servers from the local build do not apply: the container
-// run proves the same (one image, BACKEND_URL read at run time) with the image itself.
+// run proves the same (one image, BACKEND_URL read at run time) with the image itself, and
+// the dev-server spec needs the source tree and the API's address.
 const attached = Boolean(process.env.E2E_STACK_STATE);
 
 export default defineConfig({
   testDir: './src',
-  testIgnore: attached ? ['**/backend-url.spec.ts'] : [],
+  testIgnore: attached ? ['**/backend-url.spec.ts', '**/dev-server.spec.ts'] : [],
   outputDir: `${reports}/artifacts`,
   globalSetup: './src/global-setup.ts',
   globalTeardown: './src/global-teardown.ts',

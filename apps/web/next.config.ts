@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['better-sqlite3', 'pg'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `next dev` serves its scripts and live-reload socket (/_next/*) only to pages opened at
+  // localhost; opened by another name the page never hydrates. Loopback names only.
+  allowedDevOrigins: ['127.0.0.1', '[::1]'],
 };
 
 export default nextConfig;

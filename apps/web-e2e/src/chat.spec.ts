@@ -27,6 +27,14 @@ test('add and complete a task by chat; the list follows; a reload keeps the conv
   // The same conversation goes on after the reload, and is the one listed.
   await say(page, 'show my tasks');
   await expect(log.locator('.from-user')).toHaveCount(3);
+  // The listed task is a list item with its done mark and number, not "- [x] Buy milk (#n)".
+  const listed = lastAnswer(page).getByRole('listitem').filter({ hasText: 'Buy milk' }); // not the tool chips
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toHaveText(/^✓Done: Buy milk #\d+task number \d+$/);
+  await expect(lastAnswer(page)).not.toContainText('- [');
+  const number = (scope: ReturnType<typeof lastAnswer>) => scope.getByTitle(/^Task number/).locator('[aria-hidden="true"]');
+  await expect(number(listed)).toHaveText(/^#\d+$/);
+  await expect(number(listed)).toHaveText((await number(taskList(page).getByRole('listitem')).textContent())!);
   const conversations = (await (await page.request.get('/api/conversations')).json()) as { id: number }[];
   expect(conversations).toHaveLength(1);
 

@@ -50,6 +50,9 @@ export const taskList = (page: Page) => page.getByRole('list', { name: 'Tasks' }
 export const alertIn = (page: Page) =>
   page.locator('[role="alert"]:not(#__next-route-announcer__)').filter({ hasText: /\S/ });
 
+/** The notice a page shows when its scripts never ran (hydration removes it). */
+export const notice = (page: Page) => page.locator('[data-not-started]');
+
 /** The assistant's panel: a complementary region beside the tasks on wide screens, a modal dialog (drawer) on narrow ones. */
 export const chatPanel = (page: Page) =>
   page.getByRole('complementary', { name: 'Assistant' }).or(page.getByRole('dialog', { name: 'Assistant' }));

@@ -194,6 +194,12 @@ async function waitGone(pid: number, timeoutMs = 20_000): Promise<void> {
   }
 }
 
+/** Stops a process started by launch() (its whole group) and waits until it is gone. */
+export async function stopLaunched(pid: number | undefined): Promise<void> {
+  stopPid(pid);
+  if (pid) await waitGone(pid);
+}
+
 export async function stopStack(): Promise<void> {
   if (attached || !existsSync(stateFile)) return; // whoever started it stops it
   const state = readState();

@@ -73,7 +73,8 @@ describe('ChatPanel', () => {
     expect(api.send).toHaveBeenCalledTimes(1);
 
     await act(async () => turn.resolve(reply('Added “Buy milk”.\nAnything else?')));
-    expect(log().querySelector('.from-assistant .bubble-text')!.textContent).toBe('Added “Buy milk”.\nAnything else?');
+    // Its newline stays a line break (rendered as <br>).
+    expect(log().querySelector('.from-assistant .bubble-text')!.innerHTML).toBe('<p>Added “Buy milk”.<br>Anything else?</p>');
     expect(screen.queryByText('Assistant is typing…')).toBeNull();
     expect(status()).toHaveTextContent('Assistant said: Added “Buy milk”. Anything else?');
     expect(log()).toHaveAttribute('aria-busy', 'false');

@@ -2,6 +2,7 @@
 
 import { type ChatEntry, describeToolCall } from '../lib/chat-state';
 import { STILL_WORKING } from '../lib/chat-text';
+import { ReplyText } from './ReplyText';
 
 interface Props {
   entry: ChatEntry;
@@ -18,7 +19,8 @@ export function MessageBubble({ entry, idle, onRetry, onCheck }: Props) {
   return (
     <div className={`bubble ${mine ? 'from-user' : 'from-assistant'}${state}`}>
       <span className="visually-hidden">{mine ? 'You said:' : 'Assistant said:'}</span>
-      <p className="bubble-text">{entry.content}</p>
+      {/* The user's words stay exactly as typed; the assistant's Markdown becomes lists and emphasis. */}
+      {mine ? <p className="bubble-text">{entry.content}</p> : <ReplyText text={entry.content} />}
       {entry.toolCalls.length > 0 && (
         <ul className="tool-chips" aria-label="What the assistant did">
           {entry.toolCalls.map((call, i) => {

@@ -4,6 +4,7 @@ import type { Task } from '@todo/api-client';
 import { useEffect, useRef, useState } from 'react';
 import { type DraftErrors, draftToBody, validateDraft } from '../lib/validation';
 import { TaskForm } from './TaskForm';
+import { TaskNumber } from './TaskNumber';
 
 interface Props {
   task: Task;
@@ -62,6 +63,13 @@ export function TaskItem({ task, busy, onUpdate, onDelete }: Props) {
         <label htmlFor={`task-${task.id}`} className="task-title">
           {task.title}
         </label>
+        {/* Not until the API has given the task its number (an optimistic row's id is negative). */}
+        {task.id > 0 && (
+          <>
+            {' '}
+            <TaskNumber id={task.id} />
+          </>
+        )}
         {task.description && <p className="task-description">{task.description}</p>}
       </div>
       <div className="task-actions">

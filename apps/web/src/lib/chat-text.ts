@@ -3,6 +3,7 @@
 import { ApiError } from '@todo/api-client';
 import { RetryLaterError } from '@todo/api-client/browser';
 import { type ChatEntry, describeToolCall } from './chat-state';
+import { replyAsSpeech } from './reply-markdown';
 
 export function describe(error: unknown): string {
   if (error instanceof RetryLaterError && error.status === 429) {
@@ -22,8 +23,8 @@ export function describe(error: unknown): string {
 
 export const STILL_WORKING = 'No answer yet — the assistant may still be working.';
 
-/** What a reply says, for the screen reader's announcement. */
+/** What a reply says, for the screen reader's announcement (its lists as words, not "- [ ]"). */
 export function spoken(content: string, toolCalls: ChatEntry['toolCalls']): string {
   const done = toolCalls.map((call) => describeToolCall(call).text);
-  return `Assistant said: ${content}${done.length > 0 ? ` (${done.join('; ')})` : ''}`;
+  return `Assistant said: ${replyAsSpeech(content)}${done.length > 0 ? ` (${done.join('; ')})` : ''}`;
 }

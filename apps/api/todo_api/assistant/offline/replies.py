@@ -2,8 +2,9 @@
 short, friendly, and naming each task by its title and id, e.g. 'Added "Buy groceries"
 (task 4).'
 
-Lists are one task per line, "- [ ] Buy milk (#4)" ("[x]" when done), which the web UI
-shows as plain text. Only the id is a number on the line, so "complete 4" cannot be read
+Lists are one task per line, "- [ ] Buy milk (#4)" ("[x]" when done): Markdown task
+items, which the web app renders as a list with a done mark and the same #4 badge its
+task list shows. Only the id is a number on the line, so "complete 4" cannot be read
 as a position. Nothing a reply says is ever read back: what the next turn needs to know
 (the tasks shown, a question asked) goes into the turn's memo as data (see context.py).
 
