@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
   // `next dev` serves its scripts and live-reload socket (/_next/*) only to pages opened at
   // localhost; opened by another name the page never hydrates. Loopback names only.
   allowedDevOrigins: ['127.0.0.1', '[::1]'],
+  // Next allows one `next dev` per build folder: the browser test's own dev server builds in
+  // another (NEXT_DIST_DIR), so it can run while `npm start` is serving.
+  ...(process.env.NEXT_DIST_DIR ? { distDir: process.env.NEXT_DIST_DIR } : {}),
 };
 
 export default nextConfig;

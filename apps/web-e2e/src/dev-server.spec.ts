@@ -32,6 +32,7 @@ test('the development server opened by 127.0.0.1 hydrates: sign up works and no 
     env: {
       APP_ENV: 'development',
       NEXT_TELEMETRY_DISABLED: '1',
+      NEXT_DIST_DIR: '.next-e2e', // not .next: a running `npm start` holds that folder's dev lock
       PORT: String(port),
       BACKEND_URL: state.apiUrl,
       JWT_SECRET: state.secrets.jwt,
