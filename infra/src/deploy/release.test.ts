@@ -103,7 +103,14 @@ describe('an upgrade that fails', () => {
     expect(error.outcome).toBe('unchanged');
     expect(helmCalls().map((c) => c[0])).not.toContain('rollback');
     expect(error.message).toContain("values don't meet the specifications of the schema(s)");
-    expect(error.message).toContain('revision 2 still serves, nothing to roll back');
+    expect(error.message).toContain('the release serves as it is (revision 2 or newer), nothing to roll back');
+  });
+
+  test('whose new revision deployed after all (helm failed afterwards) is not rolled back', async () => {
+    const { error, after } = await failedDeploy('healthy', { history: servedHistory(2), upgrade: 'deploy-then-fail' });
+    expect(error.outcome).toBe('unchanged');
+    expect(helmCalls().map((c) => c[0])).not.toContain('rollback');
+    expect(after.history.map((h) => h.status)).toEqual(['superseded', 'superseded', 'deployed']);
   });
 
   test('whose rollback fails says both, and how to retry', async () => {

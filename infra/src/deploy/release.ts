@@ -97,7 +97,7 @@ async function diagnoseWithin(step: ReleaseStep): Promise<Diagnosis> {
   }
 }
 
-/** Keeps a release that never served; rolls an upgrade back when helm recorded a new revision. */
+/** Keeps a release that never served; rolls an upgrade back when helm recorded a failed revision. */
 async function afterFailure(step: ReleaseStep, serving: number | undefined, before: HistoryEntry[]): Promise<{ outcome: DeployFailed['outcome']; lines: string[] }> {
   const target = `-n ${step.namespace}${step.kubeContext ? ` --kube-context ${step.kubeContext}` : ''}`;
   if (serving === undefined) {
@@ -114,12 +114,14 @@ async function afterFailure(step: ReleaseStep, serving: number | undefined, befo
   const newest = Math.max(0, ...before.map((h) => h.revision));
   let recorded: boolean;
   try {
-    recorded = (await historyOf(step)).some((h) => h.revision > newest);
+    // A new revision that deployed after all (an error that was not helm's, a concurrent
+    // deploy) serves: only a failed or unfinished one is rolled back.
+    recorded = (await historyOf(step)).some((h) => h.revision > newest && h.status !== 'deployed' && h.status !== 'superseded');
   } catch {
     recorded = true; // cannot tell: rolling back to the serving revision is the safe side
   }
   if (!recorded) {
-    return { outcome: 'unchanged', lines: [`helm recorded no new revision: revision ${serving} still serves, nothing to roll back.`] };
+    return { outcome: 'unchanged', lines: [`helm recorded no failed revision: the release serves as it is (revision ${serving} or newer), nothing to roll back.`] };
   }
   step.log(`rolling back ${step.release} to revision ${serving}`);
   try {

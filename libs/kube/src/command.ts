@@ -143,7 +143,8 @@ export function runCommand(binary: string, args: readonly string[], options: Run
   });
 }
 
-/** runCommand that resolves however the command ends; only a tool that cannot start throws. */
+/** runCommand that resolves however the command exits; a tool that cannot start, times out,
+ * is aborted or is killed by a signal still throws (it gave no answer). */
 export async function attemptCommand(binary: string, args: readonly string[], options: RunOptions = {}): Promise<Outcome> {
   try {
     return { ok: true, exitCode: 0, ...(await runCommand(binary, args, options)) };

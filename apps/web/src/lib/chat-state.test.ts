@@ -133,6 +133,8 @@ describe('tool calls', () => {
     expect(describeToolCall(call('list_tasks', [{ id: 1 }]))).toEqual({ text: 'Looked at 1 task', failed: false });
     const reopen = call('update_task', { task_id: 4, status: 'updated', title: 'Buy milk' }, { task_id: 4, completed: false });
     expect(describeToolCall(reopen)).toEqual({ text: 'Reopened “Buy milk”', failed: false });
+    const reopenAndNote = call('update_task', { task_id: 4, status: 'updated', title: 'Buy milk' }, { task_id: 4, completed: false, description: 'oat' });
+    expect(describeToolCall(reopenAndNote)).toEqual({ text: 'Updated “Buy milk”', failed: false });
     expect(describeToolCall(call('complete_task', { error: 'not_found', message: 'There is no task with id 9.' }))).toEqual({
       text: 'There is no task with id 9.',
       failed: true,

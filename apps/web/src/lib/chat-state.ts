@@ -191,7 +191,8 @@ export function describeToolCall(call: ToolCall): { text: string; failed: boolea
     return { text: typeof result.message === 'string' ? result.message : 'A step failed', failed: true };
   }
   // update_task with only `completed: false` is how a done task is reopened.
-  const reopened = call.name === 'update_task' && call.arguments.completed === false && !('title' in call.arguments);
+  const changes = Object.keys(call.arguments).filter((k) => k !== 'task_id' && k !== 'user_id');
+  const reopened = call.name === 'update_task' && call.arguments.completed === false && changes.length === 1;
   const verb = reopened ? 'Reopened' : VERBS[call.name];
   if (!verb) return { text: call.name.replaceAll('_', ' '), failed: false };
   const id = result.task_id ?? call.arguments.task_id;

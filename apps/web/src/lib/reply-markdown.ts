@@ -24,7 +24,9 @@ export type Block =
 const BULLET = /^ {0,8}[-*+][ \t]+(.*)$/;
 const ORDERED = /^ {0,8}(\d{1,9})[.)][ \t]+(.*)$/;
 const TASK = /^\[([ xX])\][ \t]+(.*)$/;
-const TASK_NUMBER = /[ \t]*\(#(\d{1,9})\)[ \t]*$/;
+// Starts at "(#", not at the spaces before it: spaces without a number after them would
+// make an unanchored match backtrack over every start (quadratic in the line's length).
+const TASK_NUMBER = /\(#(\d{1,9})\)[ \t]*$/;
 const HEADING = /^ {0,3}#{1,6}[ \t]+(.*)$/;
 const FENCE = /^ {0,3}(```|~~~)/;
 // Inline nesting deeper than this stays literal text (and the recursion stays shallow).
@@ -96,9 +98,10 @@ function toItem(lines: string[]): ListItem {
   const all = [first, ...rest];
   const last = all.length - 1;
   const number = TASK_NUMBER.exec(all[last]!);
-  if (number && all[last]!.length > number[0].length) {
+  const before = number ? all[last]!.slice(0, number.index).trimEnd() : '';
+  if (number && before) {
     item.taskNumber = Number(number[1]);
-    all[last] = all[last]!.slice(0, number.index);
+    all[last] = before;
   }
   item.content = joinLines(all);
   return item;

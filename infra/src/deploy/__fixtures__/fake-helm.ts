@@ -8,7 +8,8 @@ import type { HistoryEntry } from '@todo/kube';
 /** What the fake helm knows: the release's history, and whether `upgrade --install` succeeds. */
 export interface FakeHelmState {
   history: HistoryEntry[];
-  upgrade: 'fail' | 'fail-before-release' | 'succeed';
+  /** `deploy-then-fail`: the revision deploys, then helm exits non-zero anyway (e.g. its output is cut). */
+  upgrade: 'fail' | 'fail-before-release' | 'deploy-then-fail' | 'succeed';
   /** `rollback` fails with this message when set. */
   rollbackError?: string;
 }
@@ -48,6 +49,7 @@ if (args[0] === 'upgrade') {
   for (const h of state.history) if (h.status === 'deployed') h.status = 'superseded';
   state.history.push(entry('deployed', first ? 'Install complete' : 'Upgrade complete'));
   save();
+  if (state.upgrade === 'deploy-then-fail') fail('Error: connection reset by peer');
   process.stdout.write(JSON.stringify(release(last())));
   process.exit(0);
 }
