@@ -25,7 +25,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['junit', { outputFile: `${reports}/junit.xml` }]],
   use: {
-    baseURL: `http://127.0.0.1:${ports.web}`,
+    // E2E_WEB_URL: a web reached another way, e.g. a cluster's NodePort (infra:e2e-cluster).
+    baseURL: process.env.E2E_WEB_URL ?? `http://127.0.0.1:${ports.web}`,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -6,10 +6,11 @@ import { readState, root } from './stack';
 
 test('the production web server names missing configuration and exits', async () => {
   const settings = { APP_ENV: 'production', PORT: '3960', HOSTNAME: '127.0.0.1', JWT_SECRET: 'tiny-s3cr3t' };
-  const { containers } = readState();
-  // The local production build, or (against containers) the web image itself.
-  const result = containers
-    ? await attemptCommand('docker', ['run', '--rm', ...Object.entries(settings).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containers.webImage], {
+  const state = readState();
+  // The local production build, or (against containers or a cluster) the web image itself.
+  const webImage = state.containers?.webImage ?? state.kubernetes?.webImage;
+  const result = webImage
+    ? await attemptCommand('docker', ['run', '--rm', ...Object.entries(settings).flatMap(([k, v]) => ['-e', `${k}=${v}`]), webImage], {
         timeoutMs: 60_000,
       })
     : await attemptCommand(process.execPath, [path.join(root, 'apps/web/.next/standalone/apps/web/server.js')], {

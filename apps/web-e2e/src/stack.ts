@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Docker, runCommand } from '@todo/kube';
+import { Docker, ensurePinnedKubectl, Kubectl, runCommand } from '@todo/kube';
 
 export const root = path.resolve(__dirname, '../../..');
 const reports = path.join(root, 'reports/apps/web-e2e');
@@ -34,6 +34,20 @@ export interface StackState {
   specs: Record<string, ProcessSpec>;
   /** Container names when the stack runs as containers (the api is not reachable from here). */
   containers?: { api: string; web: string; webImage: string };
+  /** When the stack is a Helm release on a cluster (infra:e2e-cluster): how to stop and start its api. */
+  kubernetes?: KubernetesTarget;
+}
+
+export interface KubernetesTarget {
+  kubeconfig: string;
+  context: string;
+  namespace: string;
+  /** the api Deployment's name, and the label selector of its pods */
+  apiDeployment: string;
+  apiSelector: string;
+  /** replicas to restore after an outage test */
+  apiReplicas: number;
+  webImage: string;
 }
 
 export const ports = {
@@ -224,9 +238,22 @@ async function waitApiContainerReady(name: string, timeoutMs = 60_000): Promise<
   throw new Error(`the api container ${name} was not ready within ${timeoutMs} ms`);
 }
 
-/** Stops the API process or container (as an outage would) and waits until it is gone. */
+/** kubectl (the workspace's pinned one) against the release's cluster. */
+async function kubectlFor(target: KubernetesTarget): Promise<Kubectl> {
+  const env = { ...process.env, KUBECTL_BIN: await ensurePinnedKubectl(root) };
+  return Kubectl.create({ kubeconfig: target.kubeconfig, context: target.context, env, requestTimeout: '30s' });
+}
+
+/** Stops the API process or container, or scales its Deployment to zero (as an outage would), and waits until it is gone. */
 export async function stopApi(): Promise<void> {
   const state = readState();
+  if (state.kubernetes) {
+    const k = state.kubernetes;
+    const kubectl = await kubectlFor(k);
+    await kubectl.run(['-n', k.namespace, 'scale', `deployment/${k.apiDeployment}`, '--replicas=0']);
+    await kubectl.run(['-n', k.namespace, 'wait', '--for=delete', 'pod', '-l', k.apiSelector, '--timeout=90s']);
+    return;
+  }
   if (state.containers) {
     await docker.stop(state.containers.api, 30, { timeoutMs: 60_000 });
     return;
@@ -239,6 +266,13 @@ export async function stopApi(): Promise<void> {
 /** Starts the API again with the same settings and waits until it is ready. */
 export async function startApi(): Promise<void> {
   const state = readState();
+  if (state.kubernetes) {
+    const k = state.kubernetes;
+    const kubectl = await kubectlFor(k);
+    await kubectl.run(['-n', k.namespace, 'scale', `deployment/${k.apiDeployment}`, `--replicas=${k.apiReplicas}`]);
+    await kubectl.run(['-n', k.namespace, 'rollout', 'status', `deployment/${k.apiDeployment}`, '--timeout=120s']);
+    return;
+  }
   if (state.containers) {
     await docker.start(state.containers.api, { timeoutMs: 60_000 });
     await waitApiContainerReady(state.containers.api);

@@ -1,13 +1,15 @@
 // `npm run nx -- run infra:deploy [-- options]`: see deploy.ts. Options:
 //   --release todo --namespace todo      the Helm release and its namespace
 //   --context NAME                       kube context (default: the current one)
-//   --load minikube|kind|none            how images reach the cluster (default: minikube)
+//   --load minikube|kind|hermetic|none   how images reach the cluster (default: minikube);
+//                                        hermetic: infra:cluster-up's cluster, its kubeconfig and context
 //   --cluster NAME                       minikube profile / kind cluster name
 //   --registry HOST/PATH                 with --load none: where the cluster pulls from
 //   --values FILE                        more values files (repeatable), after infra/values/<load>.yaml
 //   --timeout 10m                        helm's wait for readiness (then infra:doctor explains; an upgrade rolls back, a first install is kept)
 //   --dry-run                            no cluster: render the release and check its images
 import { parseArgs } from 'node:util';
+import { CONTEXT, layout } from '../hermetic/layout';
 import { deploy } from './deploy';
 import { type DeployOptions, LOAD_METHODS, type LoadMethod } from './plan';
 
@@ -39,7 +41,7 @@ export function parseDeployArgs(argv: string[], env: NodeJS.ProcessEnv = process
   return {
     release: values.release!,
     namespace: values.namespace!,
-    kubeContext: values.context,
+    kubeContext: values.context ?? (load === 'hermetic' ? CONTEXT : undefined),
     load,
     cluster: values.cluster,
     registry: values.registry,
@@ -57,6 +59,9 @@ if (require.main === module) {
     console.error(`deploy: ${error instanceof Error ? error.message : error}`);
     process.exit(2);
   }
+  // The hermetic cluster's kubeconfig is the workspace's own: every tool the deploy runs
+  // (helm, kubectl, the doctor) reads it from KUBECONFIG.
+  if (options.load === 'hermetic') process.env['KUBECONFIG'] = layout().kubeconfig;
   deploy(options).catch((error: unknown) => {
     console.error(`deploy failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);

@@ -1,7 +1,7 @@
 // `nx run infra:deploy`: from the images docker-build just made (or found) to a tested Helm
 // release, on any kube context.
 //   1. read dist/images/*.json: the exact content tags (nx-<hash>) to deploy;
-//   2. make the images available to the cluster (`--load minikube|kind|none`), loading only
+//   2. make the images available to the cluster (`--load minikube|kind|hermetic|none`), loading only
 //      the ones its runtime lacks;
 //   3. `helm upgrade --install` with those tags, waiting for readiness; on failure or
 //      timeout infra:doctor reads the release first, then an upgrade is rolled back and a
@@ -29,6 +29,9 @@ import {
   type Workload,
 } from '@todo/kube';
 import { analyze } from '../doctor/analyze';
+import { layout } from '../hermetic/layout';
+import { importImages } from '../hermetic/node';
+import { readRecord } from '../hermetic/record';
 import { collect } from '../doctor/collect';
 import { chartDir, root } from '../workspace';
 import {
@@ -119,15 +122,24 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
     if (command) await run(command, log);
   }
   if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
+  if (options.load === 'hermetic') {
+    const imported = await importImages(layout(workspace), plan.images.map((i) => i.ref), env);
+    log(imported.length ? `imported into the node's containerd: ${imported.join(', ')}` : 'the node already has both images');
+  }
 
-  // On Minikube (Linux), `minikube service … --url` opens web at the node's address: trust
-  // that origin too, besides the ones the values files give.
+  // `minikube service … --url` (Linux) and the hermetic node open web at the node's address:
+  // trust that origin too, besides the ones the values files give.
   const setJson: Record<string, unknown> = {};
   if (options.load === 'minikube') {
     const minikube = new Minikube({ profile: options.cluster });
     log(`$ minikube ${[...minikube.profileArgs(), 'ip'].join(' ')}`);
     const ip = await minikube.ip();
     setJson['web.trustedOrigins'] = nodePortOrigins(plan.values, ip);
+  }
+  if (options.load === 'hermetic') {
+    const record = readRecord(layout(workspace).recordFile);
+    if (!record) throw new Error('no hermetic cluster is running: npm run nx -- run infra:cluster-up');
+    setJson['web.trustedOrigins'] = nodePortOrigins(plan.values, record.nodeIp);
   }
 
   // 3. The release; 5. which Deployments rolled out.

@@ -11,10 +11,12 @@ import type { SetValue } from '@todo/kube';
  * How images reach the cluster:
  * - `minikube`: `minikube image load` into the cluster's runtime (only the images it lacks);
  * - `kind`: `kind load docker-image` into the kind nodes;
+ * - `hermetic`: into the containerd of infra:cluster-up's cluster (only the images it lacks),
+ *   whose kubeconfig and context the deploy then uses;
  * - `none`: the cluster already has them, or pulls them from `--registry`.
  */
-export type LoadMethod = 'minikube' | 'kind' | 'none';
-export const LOAD_METHODS: readonly LoadMethod[] = ['minikube', 'kind', 'none'];
+export type LoadMethod = 'minikube' | 'kind' | 'hermetic' | 'none';
+export const LOAD_METHODS: readonly LoadMethod[] = ['minikube', 'kind', 'hermetic', 'none'];
 
 export interface DeployOptions {
   release: string;
@@ -99,6 +101,7 @@ export function listImagesCommand(options: DeployOptions): string[] | null {
       return ['minikube', ...profile(options), 'image', 'ls', '--format', 'short'];
     case 'kind':
       return null; // kind has no listing; loading an image it has is a fast no-op
+    case 'hermetic': // imported in process (hermetic/node.ts), which lists first
     case 'none':
       return null;
   }
@@ -111,6 +114,7 @@ export function loadCommand(options: DeployOptions, image: AppImage): string[] |
       return ['minikube', ...profile(options), 'image', 'load', image.ref];
     case 'kind':
       return ['kind', 'load', 'docker-image', image.ref, ...(options.cluster ? ['--name', options.cluster] : [])];
+    case 'hermetic':
     case 'none':
       return null;
   }

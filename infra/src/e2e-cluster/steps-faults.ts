@@ -1,0 +1,97 @@
+// Steps 8–10: pods deleted under load, autoscaling on real CPU figures, and DNS by
+// Service name from inside a pod.
+import type { HorizontalPodAutoscaler } from '@todo/kube';
+import { expect, seconds, type Step } from './step';
+import { listTasks, traffic, underTraffic } from './traffic';
+
+export const faults: Step = {
+  title: 'faults: an api pod deleted under load loses 0 requests; the PostgreSQL pod deleted loses no acknowledged task',
+  async run(ctx) {
+    const r = ctx.release;
+    const api = (await r.pods('api')).filter((p) => !p.deleting);
+    expect(api.length >= 2, `the api runs ${api.length} pod(s); the step needs 2 (infra/values/e2e-cluster.yaml)`);
+    const victim = api[0]!;
+    const { value: replacedMs, traffic: t } = await underTraffic(r.webUrl, ctx.user!, async () => {
+      const began = Date.now();
+      await r.run(['delete', 'pod', victim.name, '--wait=false']);
+      await r.until('a replacement api pod Ready', async () => {
+        const pods = (await r.pods('api')).filter((p) => !p.deleting);
+        return pods.length >= api.length && pods.every((p) => p.ready) && !pods.some((p) => p.uid === victim.uid);
+      });
+      return Date.now() - began;
+    });
+    expect(t.failed === 0, `${t.failed} of ${t.requests} requests failed while an api pod was deleted: ${t.failures.join('; ')}`);
+
+    const acknowledged = (await listTasks(r.webUrl, ctx.user!)).map((task) => task.title);
+    const pg = (await r.pods('postgresql'))[0]!;
+    const began = Date.now();
+    await r.run(['delete', 'pod', pg.name, '--wait=false']);
+    let sawUnready = false;
+    await r.until('the api unready while PostgreSQL is away, then Ready again', async () => {
+      const ready = await r.allReady('api');
+      sawUnready ||= !ready;
+      return sawUnready && ready && (await r.allReady('postgresql'));
+    }, 180_000, 500);
+    const recoveredMs = Date.now() - began;
+    const after = (await listTasks(r.webUrl, ctx.user!)).map((task) => task.title);
+    const lost = acknowledged.filter((title) => !after.includes(title));
+    expect(lost.length === 0, `${lost.length} acknowledged tasks are gone after PostgreSQL's restart: ${lost.slice(0, 3).join(', ')}`);
+    ctx.figures['api pod deleted: replacement Ready'] = replacedMs;
+    ctx.figures['api pod deleted: requests / failed'] = `${t.requests} / ${t.failed}`;
+    ctx.figures['PostgreSQL pod deleted: api Ready again'] = recoveredMs;
+    return `api pod replaced in ${seconds(replacedMs)} with ${t.requests} requests, 0 failed; PostgreSQL back in ${seconds(recoveredMs)} (api readiness went false, then true), all ${acknowledged.length} tasks kept`;
+  },
+};
+
+export const autoscaling: Step = {
+  title: 'autoscaling: the HPA reads real CPU, scales the api up under load and back down after it',
+  async run(ctx) {
+    const r = ctx.release;
+    const hpa = () => r.json<HorizontalPodAutoscaler>(['get', 'hpa', r.fullname('api'), '-o', 'json']);
+    const cpu = (h: HorizontalPodAutoscaler) => h.status?.currentMetrics?.find((m) => m.resource?.name === 'cpu')?.resource?.current?.averageUtilization;
+    await r.until('the HPA shows CPU use (not <unknown>)', async () => cpu(await hpa()) !== undefined, 180_000, 2000);
+    const min = (await hpa()).spec?.minReplicas ?? 1;
+    let release!: () => void;
+    const stop = new Promise<void>((resolve) => (release = resolve));
+    const began = Date.now();
+    const load = traffic(r.webUrl, ctx.user!, stop, 16);
+    let peak = min;
+    try {
+      await r.until(`the api scaled above its minimum of ${min}`, async () => {
+        peak = Math.max(peak, (await hpa()).status?.desiredReplicas ?? 0);
+        return peak > min;
+      }, 300_000, 2000);
+    } finally {
+      release();
+    }
+    const upMs = Date.now() - began;
+    const result = await load;
+    const downBegan = Date.now();
+    await r.until(`the api back to ${min} replicas after the load`, async () => (await hpa()).status?.currentReplicas === min, 420_000, 5000);
+    const downMs = Date.now() - downBegan;
+    ctx.figures['HPA: load start → scaled up'] = upMs;
+    ctx.figures['HPA: load end → back to minimum'] = downMs;
+    return `CPU read by metrics-server; ${min} → ${peak} replicas ${seconds(upMs)} into the load (${result.requests} requests, ${result.failed} failed), back to ${min} ${seconds(downMs)} after it`;
+  },
+};
+
+export const dns: Step = {
+  title: "DNS: web reaches api and PostgreSQL by Service name, and {service}.{namespace}.svc.cluster.local resolves",
+  async run(ctx) {
+    const r = ctx.release;
+    const web = (await r.pods('web')).find((p) => p.ready)!;
+    const names = [r.fullname('api'), `${r.fullname('api')}.${r.namespace}.svc.cluster.local`, r.fullname('postgresql'), `${r.fullname('postgresql')}.${r.namespace}.svc.cluster.local`];
+    // Node inside the web container: resolve each name, then fetch the api's health by its short name.
+    const script = [
+      "const dns = require('node:dns').promises;",
+      `const names = ${JSON.stringify(names)};`,
+      "(async () => { for (const n of names) console.log(n, (await dns.lookup(n)).address);",
+      `const res = await fetch('http://${r.fullname('api')}:8000/healthz'); console.log('api /healthz', res.status); if (!res.ok) process.exit(1); })().catch((e) => { console.error(String(e)); process.exit(1); });`,
+    ].join(' ');
+    const { stdout } = await r.run(['exec', web.name, '-c', 'web', '--', 'node', '-e', script]);
+    const lines = stdout.trim().split('\n');
+    for (const name of names) expect(lines.some((l) => l.startsWith(`${name} 10.`)), `${name} did not resolve to a ClusterIP: ${stdout}`);
+    expect(lines.includes('api /healthz 200'), `web could not reach the api by name: ${stdout}`);
+    return `from ${web.name}: ${lines.join('; ')}`;
+  },
+};

@@ -1,0 +1,23 @@
+// `npm run nx -- run infra:cluster-up` / `infra:cluster-down`: the hermetic single-node
+// cluster (see docs/local-cluster.md). Both print each step with its time.
+import { clusterDown } from './down';
+import { layout } from './layout';
+import { clusterUp, timer } from './up';
+
+async function main(action: string | undefined): Promise<void> {
+  switch (action) {
+    case 'up':
+      return clusterUp(layout(), timer());
+    case 'down':
+      return clusterDown(layout(), timer());
+    default:
+      throw new Error(`the first argument must be up or down (got "${action ?? ''}")`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv[2]).catch((error: unknown) => {
+    console.error(`cluster-${process.argv[2] ?? ''}: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+}

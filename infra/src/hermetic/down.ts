@@ -1,0 +1,98 @@
+// infra:cluster-down: undoes what the record says cluster-up did, in reverse. Workloads
+// and volumes go first (while the kubelet can still tear pods down through CNI), then each
+// process by its recorded PID, then mounts, the bridge, iptables rules, state and sysctls.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { attemptCommand } from '@todo/kube';
+import type { Timed } from './build';
+import { isRunning, stopDaemon } from './daemons';
+import { removeRule, writeSysctls } from './host';
+import { type Layout, layout, NETWORK } from './layout';
+import { ready } from './node';
+import { readRecord } from './record';
+
+export async function clusterDown(l: Layout = layout(), timed: Timed): Promise<void> {
+  const record = readRecord(l.recordFile);
+  if (!record) {
+    console.log(`no cluster recorded in ${l.recordFile}: nothing to stop`);
+    return;
+  }
+  const running = (name: string) => record.daemons.some((d) => d.name === name && isRunning(d));
+  if (running('kube-apiserver') && running('kubelet') && existsSync(l.kubeconfig)) {
+    await timed('delete workloads and volumes (the kubelet removes their pods and networks)', async () => {
+      const { kubectl } = await ready(l);
+      const run = (args: string[]) => attemptCommand(kubectl.binary.path, [...kubectl.targetArgs(), '--request-timeout=30s', ...args]);
+      const namespaces = (await run(['get', 'namespaces', '-o', 'name'])).stdout.split('\n').filter((n) => n && !/^namespace\/(default|kube-system|kube-public|kube-node-lease)$/.test(n));
+      if (namespaces.length) await run(['delete', ...namespaces, '--wait=true', '--timeout=90s']);
+      await run(['delete', 'deployments,statefulsets,daemonsets,jobs,pvc', '--all', '--all-namespaces', '--wait=true', '--timeout=60s']);
+      await run(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=5', '--wait=true', '--timeout=60s']);
+    });
+  }
+  await timed('stop the processes cluster-up started (by recorded PID)', async () => {
+    for (const daemon of [...record.daemons].reverse()) {
+      if (daemon.name === 'containerd' && isRunning(daemon)) await killTasks(l);
+      const stopped = await stopDaemon(daemon);
+      console.log(`  ${daemon.name} (PID ${daemon.pid}): ${stopped ? 'stopped' : 'not running'}`);
+    }
+    await stopShims(l);
+  });
+  await timed('unmount and remove state, the bridge, iptables rules', async () => {
+    for (const mount of mountsUnder([l.runDir, l.varDir])) await attemptCommand('umount', ['--lazy', mount]);
+    const proxy = record.daemons.find((d) => d.name === 'kube-proxy');
+    if (proxy && existsSync(l.nodeBinary)) await attemptCommand(l.nodeBinary, ['kube-proxy', '--cleanup', '--proxy-mode=iptables']);
+    await attemptCommand('ip', ['link', 'delete', NETWORK.bridge]);
+    for (const rule of record.iptables) await removeRule(rule);
+    rmSync(l.runDir, { recursive: true, force: true });
+    rmSync(l.varDir, { recursive: true, force: true });
+    if (!record.hostpathVolumesExisted) rmSync(l.hostpathVolumes, { recursive: true, force: true });
+  });
+  await timed('restore the sysctls as they were', async () => {
+    const failed = writeSysctls(record.sysctls);
+    if (failed.length) console.log(`  could not restore: ${failed.join('; ')}`);
+  });
+  for (const dir of ['pki', 'kubeconfigs', 'config']) rmSync(path.join(l.clusterDir, dir), { recursive: true, force: true });
+  rmSync(l.kubeconfig, { force: true });
+  rmSync(l.recordFile, { force: true });
+  console.log(`cluster down; its logs stay in ${l.logsDir}/`);
+}
+
+/** Mount points under the given folders, deepest first (so parents unmount last). */
+export function mountsUnder(dirs: string[], mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+  const points = mountinfo
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => !!p && dirs.some((d) => p === d || p.startsWith(`${d}/`)))
+    .map((p) => p.replace(/\\040/g, ' '));
+  return [...new Set(points)].sort((a, b) => b.length - a.length);
+}
+
+/** Kills and removes every container still running in the cluster's containerd. */
+async function killTasks(l: Layout): Promise<void> {
+  const ctr = (args: string[]) => attemptCommand('ctr', ['--address', l.containerdSocket, '--namespace', 'k8s.io', ...args]);
+  const tasks = (await ctr(['tasks', 'list', '--quiet'])).stdout.split('\n').filter(Boolean);
+  for (const id of tasks) await ctr(['tasks', 'kill', '--signal', 'SIGKILL', id]);
+  for (const id of tasks) await ctr(['tasks', 'delete', '--force', id]);
+  if (tasks.length) console.log(`  killed ${tasks.length} containers the kubelet left`);
+}
+
+/**
+ * containerd's shims outlive containerd by design. Ours are the containerd-shim-runc-v2
+ * processes whose command line names our containerd's socket.
+ */
+async function stopShims(l: Layout): Promise<void> {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes('containerd-shim') && cmdline.includes(l.containerdSocket)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+}
