@@ -244,6 +244,20 @@ async function kubectlFor(target: KubernetesTarget): Promise<Kubectl> {
   return Kubectl.create({ kubeconfig: target.kubeconfig, context: target.context, env, requestTimeout: '30s' });
 }
 
+/** Waits until the api Service's ready endpoint count passes the check. */
+async function waitEndpoints(kubectl: Kubectl, k: KubernetesTarget, ok: (ready: number) => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const list = await kubectl.json<{ items: { endpoints?: { conditions?: { ready?: boolean } }[] }[] }>([
+      '-n', k.namespace, 'get', 'endpointslices', '-l', `kubernetes.io/service-name=${k.apiDeployment}`, '-o', 'json',
+    ]);
+    const ready = list.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).length;
+    if (ok(ready)) return;
+    if (Date.now() > deadline) throw new Error(`the api Service still has ${ready} ready endpoints`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Stops the API process or container, or scales its Deployment to zero (as an outage would), and waits until it is gone. */
 export async function stopApi(): Promise<void> {
   const state = readState();
@@ -252,6 +266,9 @@ export async function stopApi(): Promise<void> {
     const kubectl = await kubectlFor(k);
     await kubectl.run(['-n', k.namespace, 'scale', `deployment/${k.apiDeployment}`, '--replicas=0']);
     await kubectl.run(['-n', k.namespace, 'wait', '--for=delete', 'pod', '-l', k.apiSelector, '--timeout=90s']);
+    // Gone from the Service too, and a moment for kube-proxy to drop its rules.
+    await waitEndpoints(kubectl, k, (ready) => ready === 0);
+    await new Promise((r) => setTimeout(r, 2000));
     return;
   }
   if (state.containers) {
@@ -271,6 +288,7 @@ export async function startApi(): Promise<void> {
     const kubectl = await kubectlFor(k);
     await kubectl.run(['-n', k.namespace, 'scale', `deployment/${k.apiDeployment}`, `--replicas=${k.apiReplicas}`]);
     await kubectl.run(['-n', k.namespace, 'rollout', 'status', `deployment/${k.apiDeployment}`, '--timeout=120s']);
+    await waitEndpoints(kubectl, k, (ready) => ready > 0);
     return;
   }
   if (state.containers) {

@@ -25,16 +25,15 @@ import {
   shellQuote,
   type K8sObject,
   type KubeList,
-  type PodSpec,
   type Workload,
 } from '@todo/kube';
 import { analyze } from '../doctor/analyze';
 import { layout } from '../hermetic/layout';
-import { importImages } from '../hermetic/node';
 import { readRecord } from '../hermetic/record';
 import { collect } from '../doctor/collect';
 import { chartDir, root } from '../workspace';
 import {
+  workloadImages,
   type DeployOptions,
   type DeployPlan,
   imagesToLoad,
@@ -43,6 +42,7 @@ import {
   planDeploy,
   readImageReports,
 } from './plan';
+import { loadIntoHermeticNode } from './load-hermetic';
 import { upgradeInstallOrExplain } from './release';
 
 type Log = (line: string) => void;
@@ -64,18 +64,6 @@ export function infraValues(options: DeployOptions, workspace = root): string[] 
 async function run(command: string[], log: Log): Promise<string> {
   log(`$ ${command.map(shellQuote).join(' ')}`);
   return (await runCommand(command[0]!, command.slice(1))).stdout;
-}
-
-/** The pod templates' images of the workloads in a rendered release. */
-export function workloadImages(objects: K8sObject[]): Record<string, string[]> {
-  const images: Record<string, string[]> = {};
-  for (const object of objects) {
-    const spec = (object as { spec?: { template?: { spec?: PodSpec } } & PodSpec }).spec;
-    const pod = object.kind === 'Pod' ? spec : spec?.template?.spec;
-    if (!pod) continue;
-    images[`${object.kind}/${object.metadata.name}`] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => c.image);
-  }
-  return images;
 }
 
 /** Checks every api/web container in the rendered release runs exactly the planned image. */
@@ -122,10 +110,7 @@ export async function deploy(options: DeployOptions, log: Log = console.log, wor
     if (command) await run(command, log);
   }
   if (list) log(missing.length ? `loaded ${missing.map((i) => i.ref).join(', ')}` : 'the cluster already has both images');
-  if (options.load === 'hermetic') {
-    const imported = await importImages(layout(workspace), plan.images.map((i) => i.ref), env);
-    log(imported.length ? `imported into the node's containerd: ${imported.join(', ')}` : 'the node already has both images');
-  }
+  if (options.load === 'hermetic') await loadIntoHermeticNode(helm, options, plan, workspace, env, log);
 
   // `minikube service … --url` (Linux) and the hermetic node open web at the node's address:
   // trust that origin too, besides the ones the values files give.

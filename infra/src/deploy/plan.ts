@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageReport } from '@todo/images';
-import type { SetValue } from '@todo/kube';
+import type { K8sObject, PodSpec, SetValue } from '@todo/kube';
 
 /**
  * How images reach the cluster:
@@ -121,3 +121,15 @@ export function loadCommand(options: DeployOptions, image: AppImage): string[] |
 }
 
 const profile = (options: DeployOptions) => (options.cluster ? ['--profile', options.cluster] : []);
+
+/** The pod templates' images of the workloads in a rendered release. */
+export function workloadImages(objects: K8sObject[]): Record<string, string[]> {
+  const images: Record<string, string[]> = {};
+  for (const object of objects) {
+    const spec = (object as { spec?: { template?: { spec?: PodSpec } } & PodSpec }).spec;
+    const pod = object.kind === 'Pod' ? spec : spec?.template?.spec;
+    if (!pod) continue;
+    images[`${object.kind}/${object.metadata.name}`] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => c.image);
+  }
+  return images;
+}

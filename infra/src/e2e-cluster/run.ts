@@ -39,9 +39,16 @@ async function main(): Promise<boolean> {
   mkdirSync(reportsDir, { recursive: true });
   // Every tool the steps run (helm, kubectl, the deploy, the doctor) reads the cluster's kubeconfig.
   process.env['KUBECONFIG'] = layout().kubeconfig;
+  const values = [path.join(root, 'infra/values/e2e-cluster.yaml')];
+  // CI has no registry: PostgreSQL is its stand-in image (tools/containers/base-images.sh).
+  const postgres = /^(.+):([^:/]+)$/.exec(process.env['TODO_POSTGRES_IMAGE'] ?? '');
+  if (postgres) {
+    values.push(path.join(reportsDir, 'postgres-image-values.yaml'));
+    writeFileSync(values[1]!, `postgresql:\n  image:\n    registry: ""\n    repository: ${postgres[1]}\n    tag: ${postgres[2]}\n`);
+  }
   const ctx: Context = {
     release: await Release.open('todo', 'todo'),
-    values: [path.join(root, 'infra/values/e2e-cluster.yaml')],
+    values,
     reportsDir,
     figures: {},
   };
