@@ -129,6 +129,17 @@ describe('bad configuration (config-trouble)', () => {
     expect(text(f)).toContain('kubectl logs job/todo-todo-chatbot-migrate-install -n todo --context minikube --all-containers --tail=50');
   });
 
+  test('caught between back-offs (running again, not ready, restarted after failures) it is still a crash loop with its log', () => {
+    const snapshot = loadScenario('config-trouble');
+    const pod = snapshot.objects.pods.find((p) => p.metadata.name === 'todo-todo-chatbot-api-58c7d9b6f4-hx9lp')!;
+    const status = pod.status.containerStatuses![0]!;
+    status.state = { running: { startedAt: '2026-03-04T10:04:58Z' } };
+    const f = one(analyze(snapshot), 'crash-loop');
+    expect(f.title).toContain('keeps crashing (6 restarts): ');
+    expect(f.title).toContain('JWT_SECRET must be at least 32 bytes');
+    expect(f.details[0]).toContain('running, 6 restarts, last exit code 2 (Error)');
+  });
+
   test('the Job pods that exited are not reported as crash loops', () => {
     expect(only(list, 'crash-loop').map((f) => f.object)).toEqual(['Deployment/todo-todo-chatbot-api']);
   });

@@ -146,13 +146,17 @@ function crashes(ctx: CheckContext, pod: Pod): Finding[] {
   const findings: Finding[] = [];
   for (const { spec, status } of containersOf(pod)) {
     const last = status.lastState?.terminated ?? status.state?.terminated;
-    const crashLooping = status.state?.waiting?.reason === 'CrashLoopBackOff';
+    // Between back-offs a crashing container runs for a moment: restarts after failed runs,
+    // and not ready, are a crash loop too.
+    const restarting = !status.ready && status.restartCount >= 2 && (status.lastState?.terminated?.exitCode ?? 0) !== 0;
+    const crashLooping = status.state?.waiting?.reason === 'CrashLoopBackOff' || restarting;
     const oom = last?.reason === 'OOMKilled';
     if (!crashLooping && !oom) continue;
     const log = ctx.snapshot.logs.find((l) => l.pod === pod.metadata.name && l.container === status.name && l.previous) ?? ctx.snapshot.logs.find((l) => l.pod === pod.metadata.name && l.container === status.name);
     const logLines = log?.lines.length ? ['last log lines:', ...log.lines.map((l) => `  | ${l}`)] : log?.error ? [`log unavailable: ${log.error}`] : [];
     const exit = last ? `exit code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : 'no exit recorded';
-    const details = [`pod ${pod.metadata.name}, container ${status.name}: ${crashLooping ? 'CrashLoopBackOff' : 'running'}, ${status.restartCount} restarts, last ${exit}`, ...logLines];
+    const state = status.state?.waiting?.reason === 'CrashLoopBackOff' ? 'CrashLoopBackOff' : 'running';
+    const details = [`pod ${pod.metadata.name}, container ${status.name}: ${state}, ${status.restartCount} restarts, last ${exit}`, ...logLines];
     const prefix = valuesPrefix(componentOf(pod));
     const logsCommand = `kubectl logs ${pod.metadata.name} -c ${status.name} ${ctx.kubectlTarget} --previous`;
 
@@ -177,7 +181,7 @@ function crashes(ctx: CheckContext, pod: Pod): Finding[] {
       kind: 'crash-loop',
       severity: 'critical',
       object: workloadOf(pod),
-      title: `${status.name} keeps crashing (CrashLoopBackOff)${known ? `: ${known.meaning}` : ''}.`,
+      title: `${status.name} keeps crashing (${state === 'CrashLoopBackOff' ? 'CrashLoopBackOff' : `${status.restartCount} restarts`})${known ? `: ${known.meaning}` : ''}.`,
       details,
       fix: [...(known?.fix ?? ['Read the whole log for the cause:']), logsCommand],
     });
