@@ -20,8 +20,8 @@ export const IMAGES = {
 
 export type Timed = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 
-/** Builds whatever is missing or stale. */
-export async function buildAll(l: Layout, timed: Timed, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Builds whatever binary is missing or stale (Go and gcc only: no Docker needed). */
+export async function buildBinaries(l: Layout, timed: Timed, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   mkdirSync(l.binDir, { recursive: true });
   const go = goEnv(env);
   const kubernetes = await timed(`k8s.io/kubernetes ${KUBERNETES_VERSION} from the Go module proxy`, () => fetchKubernetesModule(go));
@@ -55,7 +55,6 @@ export async function buildAll(l: Layout, timed: Timed, env: NodeJS.ProcessEnv =
       await runCommand('strip', [out], { env });
     }),
   );
-  await timed('images: pause, CoreDNS, metrics-server (FROM scratch, in Docker)', () => buildImages(l, env));
 }
 
 /** Rebuilds `bin/<name>` unless its stamp records the same inputs. */
@@ -85,8 +84,8 @@ function moduleDir(l: Layout, name: string, goMod: string, sources?: string): st
 const goFiles = (sources: string) => readdirSync(path.join(SOURCES, sources)).filter((f) => f.endsWith('.go')).sort();
 const sourceTexts = (sources: string) => goFiles(sources).map((f) => readFileSync(path.join(SOURCES, sources, f), 'utf8'));
 
-/** Docker builds the three images unless the engine has them at these tags already. */
-async function buildImages(l: Layout, env: NodeJS.ProcessEnv): Promise<void> {
+/** Docker builds the three images unless the engine has them, built from these binaries, already. */
+export async function buildImages(l: Layout, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const docker = new Docker({ env });
   const wanted: [string, string][] = [
     [IMAGES.pause, 'pause'],

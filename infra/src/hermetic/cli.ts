@@ -1,5 +1,7 @@
 // `npm run nx -- run infra:cluster-up` / `infra:cluster-down`: the hermetic single-node
-// cluster (see docs/local-cluster.md). Both print each step with its time.
+// cluster (see docs/local-cluster.md); `infra:cluster-build` only builds its binaries (CI
+// starts it early, in the background). Each prints its steps with their times.
+import { buildBinaries } from './build';
 import { clusterDown } from './down';
 import { layout } from './layout';
 import { clusterUp, timer } from './up';
@@ -10,8 +12,10 @@ async function main(action: string | undefined): Promise<void> {
       return clusterUp(layout(), timer());
     case 'down':
       return clusterDown(layout(), timer());
+    case 'build':
+      return buildBinaries(layout(), timer());
     default:
-      throw new Error(`the first argument must be up or down (got "${action ?? ''}")`);
+      throw new Error(`the first argument must be up, down or build (got "${action ?? ''}")`);
   }
 }
 

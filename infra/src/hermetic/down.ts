@@ -6,10 +6,10 @@ import path from 'node:path';
 import { attemptCommand } from '@todo/kube';
 import type { Timed } from './build';
 import { isRunning, stopDaemon } from './daemons';
-import { removeRule, writeSysctls } from './host';
+import { readSysctl, removeRule, writeSysctls } from './host';
 import { type Layout, layout, NETWORK } from './layout';
 import { ready } from './node';
-import { readRecord } from './record';
+import { type ClusterRecord, readRecord } from './record';
 
 export async function clusterDown(l: Layout = layout(), timed: Timed): Promise<void> {
   const record = readRecord(l.recordFile);
@@ -50,10 +50,29 @@ export async function clusterDown(l: Layout = layout(), timed: Timed): Promise<v
     const failed = writeSysctls(record.sysctls);
     if (failed.length) console.log(`  could not restore: ${failed.join('; ')}`);
   });
+  const left = await leftovers(l, record);
+  if (left.length) throw new Error(`cluster-down left behind:\n${left.map((x) => `  - ${x}`).join('\n')}\n(the record stays in ${l.recordFile}; run cluster-down again)`);
   for (const dir of ['pki', 'kubeconfigs', 'config']) rmSync(path.join(l.clusterDir, dir), { recursive: true, force: true });
   rmSync(l.kubeconfig, { force: true });
   rmSync(l.recordFile, { force: true });
-  console.log(`cluster down; its logs stay in ${l.logsDir}/`);
+  console.log(`cluster down: no process, mount, bridge, rule or setting of it is left; its logs stay in ${l.logsDir}/`);
+}
+
+/** What is still there that cluster-up made: empty when the machine is as it was. */
+export async function leftovers(l: Layout, record: ClusterRecord): Promise<string[]> {
+  const left: string[] = [];
+  for (const d of record.daemons) if (isRunning(d)) left.push(`${d.name} (PID ${d.pid}) still runs`);
+  for (const m of mountsUnder([l.runDir, l.varDir])) left.push(`mount ${m}`);
+  if ((await attemptCommand('ip', ['link', 'show', NETWORK.bridge])).ok) left.push(`network interface ${NETWORK.bridge}`);
+  for (const rule of record.iptables) {
+    if ((await attemptCommand('iptables', ['-w', '-t', rule.table, '-C', rule.chain, ...rule.spec])).ok) left.push(`iptables rule ${rule.chain} ${rule.spec.join(' ')}`);
+  }
+  for (const [name, value] of Object.entries(record.sysctls)) {
+    const now = readSysctl(name);
+    if (now !== undefined && now !== value) left.push(`sysctl ${name} is ${now}, was ${value}`);
+  }
+  for (const dir of [l.runDir, l.varDir]) if (existsSync(dir)) left.push(`folder ${dir}`);
+  return left;
 }
 
 /** Mount points under the given folders, deepest first (so parents unmount last). */

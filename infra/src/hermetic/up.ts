@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from '../workspace';
-import { buildAll, type Timed } from './build';
+import { buildBinaries, buildImages, type Timed } from './build';
 import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, scheduler } from './components';
 import { startDaemon } from './daemons';
 import { addRule, FORWARD_RULES, makeRootShared, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
@@ -21,7 +21,8 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
   const problems = await timed('preflight', () => preflight());
   if (problems.length) throw new Error(`the machine cannot run the cluster yet:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   if (readRecord(l.recordFile)) throw new Error(`${path.relative(root, l.recordFile)} says a cluster was started and not torn down: npm run nx -- run infra:cluster-down`);
-  await buildAll(l, timed);
+  await buildBinaries(l, timed);
+  await timed('images: pause, CoreDNS, metrics-server (FROM scratch, in Docker)', () => buildImages(l));
 
   const nodeIp = nodeAddress();
   for (const dir of [l.clusterDir, l.logsDir, path.join(l.clusterDir, 'config', 'cni'), path.join(l.clusterDir, 'kubeconfigs'), l.varDir, l.runDir]) mkdirSync(dir, { recursive: true });
