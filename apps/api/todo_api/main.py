@@ -18,6 +18,7 @@ from todo_api.assistant import create_assistant
 from todo_api.assistant.protocol import Assistant
 from todo_api.core.config import Settings, load_settings
 from todo_api.core.db import create_app_engine, session_factory
+from todo_api.core.drain import ConnectionDrainMiddleware, Drain
 from todo_api.core.logging import configure_logging
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
@@ -33,8 +34,11 @@ def serve_app() -> FastAPI:
     return create_app(settings)
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
-    """`assistant` replaces the assistant the settings choose (tests script one)."""
+def create_app(
+    settings: Settings | None = None, assistant: Assistant | None = None, drain: Drain | None = None
+) -> FastAPI:
+    """`assistant` replaces the assistant the settings choose (tests script one); `drain`
+    the connection drain's shared state (tests give each app its own)."""
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -68,6 +72,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
+    app.state.drain = drain or Drain()
     app.state.assistant = create_assistant(settings) if assistant is None else assistant
     app.include_router(health.router)
     app.include_router(tasks.router)
@@ -77,4 +82,5 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     # Outermost first: the request id and log line cover everything, including 413s.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(ConnectionDrainMiddleware, drain=app.state.drain)
     return app

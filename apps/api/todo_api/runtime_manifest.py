@@ -16,6 +16,8 @@ from todo_api.core.config import Settings
 
 # The probes the api serves for the kubelet (todo_api/api/routes/health.py).
 PROBES = {"startup": "/healthz", "liveness": "/healthz", "readiness": "/readyz"}
+# The preStop hook's route (todo_api/core/drain.py): GET with ?seconds=N, not in OpenAPI.
+DRAIN = "/drainz"
 
 # Read with os.environ outside Settings: `todo-api serve`'s defaults (cli.py).
 PROCESS_ENV = ("HOST", "PORT", "WEB_CONCURRENCY")
@@ -63,8 +65,11 @@ def image_facts(dockerfile: Path = DOCKERFILE) -> dict[str, Any]:
 
 
 def runtime_manifest(settings: Settings) -> dict[str, Any]:
+    from todo_api.api.routes import health
     from todo_api.main import create_app
 
+    if not any(getattr(r, "path", None) == DRAIN for r in health.router.routes):
+        raise RuntimeError(f"the drain route {DRAIN} is not served")
     # The app's own route table, as its OpenAPI document lists it (GET routes only).
     paths = create_app(settings).openapi()["paths"]
     routes = sorted(path for path, operations in paths.items() if "get" in operations)
@@ -75,6 +80,7 @@ def runtime_manifest(settings: Settings) -> dict[str, Any]:
     return {
         "image": image_facts(),
         "probes": PROBES,
+        "drain": DRAIN,
         "routes": routes,
         "env": [{"name": n, "requiredInProduction": n in REQUIRED_IN_PRODUCTION} for n in names],
     }

@@ -12,6 +12,8 @@ export interface AppRuntime {
   image: { uid: number; gid: number; ports: number[] };
   /** The routes behind the kubelet's probes. */
   probes: { startup: string; liveness: string; readiness: string };
+  /** The api's preStop route (GET with ?seconds=N): connection draining before it stops. */
+  drain?: string;
   /** GET routes the app serves (the api publishes them; web checks its probes have handlers). */
   routes?: string[];
   /** Every environment variable the app reads. */

@@ -292,6 +292,23 @@ preStop: keep serving while the endpoint removal reaches every node, then SIGTER
 kubelet's own sleep action (Kubernetes 1.30+): the app images are FROM scratch and have no
 `sleep` program to exec. Older clusters get no preStop pause.
 */}}
+{{/*
+api's preStop: GET /drainz?seconds=N (apps/api/runtime.json "drain"). The api answers every
+request with `Connection: close` from then on and returns after N seconds, so web's proxy
+holds no idle keep-alive connection for the shutdown to cut (a request racing that close
+fails with ECONNRESET). An HTTP hook needs no program in the image and works on every
+Kubernetes version.
+*/}}
+{{- define "todo-chatbot.api.lifecycle" -}}
+{{- if gt (int .Values.preStopSleepSeconds) 0 }}
+lifecycle:
+  preStop:
+    httpGet:
+      path: {{ printf "/drainz?seconds=%d" (int .Values.preStopSleepSeconds) | quote }}
+      port: http
+{{- end }}
+{{- end -}}
+
 {{- define "todo-chatbot.lifecycle" -}}
 {{- if and (gt (int .Values.preStopSleepSeconds) 0) (semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version) }}
 lifecycle:

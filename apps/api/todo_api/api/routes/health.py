@@ -1,5 +1,6 @@
 """Probes. /healthz: the process is alive (no dependencies). /readyz: it can serve,
 meaning the database answers and is migrated at least to this build's head revision.
+/drainz: the preStop hook (todo_api/core/drain.py); /readyz answers 503 while it drains.
 
 A database *ahead* of this build (at a revision this build does not know) counts as
 ready: during an upgrade the migration Job moves the schema forward while the previous
@@ -11,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from todo_api.core.db import current_revision
+from todo_api.core.drain import MAX_DRAIN_SECONDS
 from todo_api.core.migrate import head_revision, known_revisions
 
 router = APIRouter(tags=["health"])
@@ -33,6 +35,8 @@ async def healthz() -> dict[str, str]:
     responses={503: {"description": "Not ready; `reason` says why"}},
 )
 async def readyz(request: Request) -> JSONResponse:
+    if request.app.state.drain.active:
+        return _not_ready("draining: the pod is stopping")
     expected = head_revision()
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
@@ -47,3 +51,15 @@ async def readyz(request: Request) -> JSONResponse:
 
 def _not_ready(reason: str) -> JSONResponse:
     return JSONResponse({"status": "not ready", "reason": reason}, status_code=503)
+
+
+@router.get("/drainz", include_in_schema=False)
+async def drainz(
+    request: Request, seconds: float = Query(default=5.0, ge=0, le=MAX_DRAIN_SECONDS)
+) -> dict[str, str | float]:
+    """The preStop hook: drain keep-alive connections for `seconds`, answering when done
+    (the kubelet sends SIGTERM after the hook returns)."""
+    drained = request.app.state.drain.start(seconds)
+    logger.info("draining connections before stop", extra={"seconds": drained})
+    await asyncio.sleep(drained)
+    return {"status": "drained", "seconds": drained}

@@ -125,7 +125,10 @@ export async function proxyToApi(request: Request, segments: string[], fetchImpl
     );
   } catch (error) {
     const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-    console.error(JSON.stringify({ level: 'error', msg: timedOut ? 'api timed out' : 'api unreachable', path: target.apiPath, error: String(error) }));
+    // fetch's own message is only "fetch failed": the cause (ECONNREFUSED, a reset) is what an operator needs.
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+    const why = cause ? `${String(cause.code ?? '')} ${String(cause.message ?? '')}`.trim() : undefined;
+    console.error(JSON.stringify({ level: 'error', msg: timedOut ? 'api timed out' : 'api unreachable', path: target.apiPath, error: String(error), cause: why }));
     // A change that timed out may still be carried out: say so rather than invite a repeat.
     if (timedOut && changes) return json(504, `${target.service} took too long to answer; it may still finish, so check before trying again`);
     if (timedOut) return json(504, `${target.service} took too long to answer; retry in a moment`);
