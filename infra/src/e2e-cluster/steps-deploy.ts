@@ -121,7 +121,8 @@ export const changeOnly: Step = {
     const apiBefore = await r.uids('api');
     const file = path.join(root, API_SOURCE);
     const original = readFileSync(file, 'utf8');
-    writeFileSync(file, `${original}# infra:e2e-cluster change-only step ${Date.now()}\n`);
+    const marker = `# infra:e2e-cluster change-only step ${Date.now()}`;
+    writeFileSync(file, `${original}${marker}\n`);
     try {
       await runCommand('npm', ['run', 'nx', '--', 'run-many', '-t', 'docker-build', '-p', 'api', 'web', '--outputStyle=stream'], { cwd: root, output: 'inherit' });
     } finally {
@@ -130,6 +131,9 @@ export const changeOnly: Step = {
     const reportsAfter = readImageReports(root);
     expect(reportsAfter.api.tag !== reportsBefore.api.tag, 'the api image was not rebuilt');
     expect(reportsAfter.web.tag === reportsBefore.web.tag, 'the web image was rebuilt too');
+    // The new image carries the edit itself (a build cache must not serve the old sources).
+    const shipped = await runCommand('docker', ['run', '--rm', '--entrypoint', 'python', reportsAfter.api.ref, '-c', 'import pathlib, todo_api; print(pathlib.Path(todo_api.__file__).read_text())']);
+    expect(shipped.stdout.includes(marker), `the rebuilt api image (${reportsAfter.api.ref}) does not contain the edit to ${API_SOURCE}`);
     const { value, traffic } = await underTraffic(r.webUrl, ctx.user!, () => deployLogged(ctx));
     const apiAfter = await r.uids('api');
     expect(JSON.stringify(await r.uids('web')) === JSON.stringify(webBefore), 'web pods were restarted');
