@@ -8,21 +8,26 @@ import (
 	"os/signal"
 	"syscall"
 
+	"go.etcd.io/etcd/client/pkg/v3/transport"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
 // runEtcd starts a single-member etcd on loopback through etcd's embed package (the etcd
-// module itself cannot be `go install`ed) and serves until SIGTERM or SIGINT.
+// module itself cannot be `go install`ed) and serves until SIGTERM or SIGINT. Clients must
+// present a certificate of the cluster's CA: a local user cannot write to it directly.
 func runEtcd(args []string) int {
 	flags := flag.NewFlagSet("etcd", flag.ContinueOnError)
 	dataDir := flags.String("data-dir", "", "where etcd keeps its data")
 	clientURL := flags.String("listen-client-url", "http://127.0.0.1:2379", "client URL")
 	peerURL := flags.String("listen-peer-url", "http://127.0.0.1:2380", "peer URL")
+	certFile := flags.String("cert-file", "", "serving certificate")
+	keyFile := flags.String("key-file", "", "its key")
+	caFile := flags.String("trusted-ca-file", "", "CA that client certificates must be signed by")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "etcd: --data-dir is required")
+	if *dataDir == "" || *certFile == "" || *keyFile == "" || *caFile == "" {
+		fmt.Fprintln(os.Stderr, "etcd: --data-dir, --cert-file, --key-file and --trusted-ca-file are required")
 		return 2
 	}
 	client, err := url.Parse(*clientURL)
@@ -42,6 +47,7 @@ func runEtcd(args []string) int {
 	cfg.AdvertiseClientUrls = []url.URL{*client}
 	cfg.ListenPeerUrls = []url.URL{*peer}
 	cfg.AdvertisePeerUrls = []url.URL{*peer}
+	cfg.ClientTLSInfo = transport.TLSInfo{CertFile: *certFile, KeyFile: *keyFile, TrustedCAFile: *caFile, ClientCertAuth: true}
 	cfg.InitialCluster = cfg.Name + "=" + peer.String()
 	cfg.LogLevel = "warn"
 	server, err := embed.StartEtcd(cfg)

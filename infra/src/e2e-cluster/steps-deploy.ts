@@ -1,7 +1,8 @@
 // Steps 1–7: install, the browser suite through the Service, a no-change deploy, a
 // change to the api alone under traffic, a failed upgrade that rolls itself back, and an
 // operator's rollback.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Helm, runCommand } from '@todo/kube';
 import { rollback } from '../cluster/commands';
@@ -57,7 +58,9 @@ export const browserSuite: Step = {
     const r = ctx.release;
     const secret = await r.secret();
     const dir = path.join(ctx.reportsDir, 'browser');
-    const stateFile = path.join(ctx.reportsDir, 'stack-state.json');
+    // It holds the release's secrets: private, outside the reports CI keeps, removed after.
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'todo-e2e-cluster-'));
+    const stateFile = path.join(stateDir, 'stack-state.json');
     const pg = await r.clusterIp(r.fullname('postgresql'));
     const webImage = (await r.pods('web'))[0]!.images[0]!;
     writeFileSync(
@@ -80,13 +83,18 @@ export const browserSuite: Step = {
           webImage,
         },
       }),
+      { mode: 0o600 },
     );
     const began = Date.now();
-    await runCommand(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', 'apps/web-e2e/playwright.config.ts'], {
-      cwd: root,
-      output: 'inherit',
-      env: { ...process.env, E2E_STACK_STATE: stateFile, E2E_WEB_URL: r.webUrl, E2E_REPORT_DIR: dir },
-    });
+    try {
+      await runCommand(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', 'apps/web-e2e/playwright.config.ts'], {
+        cwd: root,
+        output: 'inherit',
+        env: { ...process.env, E2E_STACK_STATE: stateFile, E2E_WEB_URL: r.webUrl, E2E_REPORT_DIR: dir },
+      });
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
     ctx.figures['browser suite through the NodePort'] = Date.now() - began;
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
     const tests = /tests="(\d+)"/.exec(junit)?.[1] ?? '?';
@@ -123,10 +131,14 @@ export const changeOnly: Step = {
     const original = readFileSync(file, 'utf8');
     const marker = `# infra:e2e-cluster change-only step ${Date.now()}`;
     writeFileSync(file, `${original}${marker}\n`);
+    // The edit is undone however the build ends, an interrupted run included.
+    const restore = () => writeFileSync(file, original);
+    process.once('SIGINT', restore).once('SIGTERM', restore);
     try {
       await runCommand('npm', ['run', 'nx', '--', 'run-many', '-t', 'docker-build', '-p', 'api', 'web', '--outputStyle=stream'], { cwd: root, output: 'inherit' });
     } finally {
-      writeFileSync(file, original);
+      restore();
+      process.off('SIGINT', restore).off('SIGTERM', restore);
     }
     const reportsAfter = readImageReports(root);
     expect(reportsAfter.api.tag !== reportsBefore.api.tag, 'the api image was not rebuilt');

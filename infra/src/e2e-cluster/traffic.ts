@@ -50,9 +50,11 @@ export async function traffic(webUrl: string, user: User, stop: Promise<unknown>
   const one = async () => {
     const create = serial++ % 4 === 3;
     const title = `traffic ${serial} ${Date.now()}`;
+    // A request that hangs counts as failed after 15 s rather than stalling the step.
+    const signal = AbortSignal.timeout(15_000);
     const request = create
-      ? fetch(`${webUrl}/api/tasks`, { method: 'POST', headers: { cookie: user.cookie, 'content-type': 'application/json', origin: webUrl }, body: JSON.stringify({ title }) })
-      : fetch(`${webUrl}/api/tasks`, { headers: { cookie: user.cookie } });
+      ? fetch(`${webUrl}/api/tasks`, { method: 'POST', headers: { cookie: user.cookie, 'content-type': 'application/json', origin: webUrl }, body: JSON.stringify({ title }), signal })
+      : fetch(`${webUrl}/api/tasks`, { headers: { cookie: user.cookie }, signal });
     result.requests++;
     try {
       const response = await request;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Docker, runCommand } from '@todo/kube';
+import { Docker, findOnPath, runCommand } from '@todo/kube';
 import { root } from '../workspace';
 import { corednsGoMod, fetchKubernetesModule, goEnv, METRICS_SERVER_PACKAGE, metricsServerGet, metricsServerGoMod, nodeGoMod, versionLdflags } from './gomod';
 import type { Layout } from './layout';
@@ -24,6 +24,7 @@ export type Timed = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 export async function buildBinaries(l: Layout, timed: Timed, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   mkdirSync(l.binDir, { recursive: true });
   const go = goEnv(env);
+  await checkToolchain(go);
   const kubernetes = await timed(`k8s.io/kubernetes ${KUBERNETES_VERSION} from the Go module proxy`, () => fetchKubernetesModule(go));
   const kubernetesGoMod = kubernetes.goMod;
 
@@ -55,6 +56,21 @@ export async function buildBinaries(l: Layout, timed: Timed, env: NodeJS.Process
       await runCommand('strip', [out], { env });
     }),
   );
+}
+
+/** Go 1.25+ (k/k 1.34's go.mod; GOTOOLCHAIN=local never downloads one), gcc and strip. */
+async function checkToolchain(env: NodeJS.ProcessEnv): Promise<void> {
+  const version = await runCommand('go', ['env', 'GOVERSION'], { env }).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
+  const [, major, minor] = /^go(\d+)\.(\d+)/.exec(version) ?? [];
+  if (!version || Number(major) < 1 || (Number(major) === 1 && Number(minor) < 25)) {
+    throw new Error(`Kubernetes 1.34 needs Go 1.25 or newer on PATH (found ${version || 'no go'}): install it from https://go.dev/dl or your distribution`);
+  }
+  for (const tool of ['gcc', 'strip']) {
+    if (!findOnPath(tool, env['PATH'])) throw new Error(`${tool} is missing (it builds the static pause binary): apt-get install -y gcc libc6-dev binutils`);
+  }
 }
 
 /** Rebuilds `bin/<name>` unless its stamp records the same inputs. */

@@ -20,8 +20,11 @@ export function etcd(l: Layout): Component {
     args: [
       'etcd',
       `--data-dir=${path.join(l.varDir, 'etcd')}`,
-      `--listen-client-url=http://127.0.0.1:${NETWORK.etcdClientPort}`,
+      `--listen-client-url=https://127.0.0.1:${NETWORK.etcdClientPort}`,
       `--listen-peer-url=http://127.0.0.1:${NETWORK.etcdPeerPort}`,
+      `--cert-file=${pki(l, 'etcd.crt')}`,
+      `--key-file=${pki(l, 'etcd.key')}`,
+      `--trusted-ca-file=${pki(l, 'ca.crt')}`,
     ],
   };
 }
@@ -32,7 +35,10 @@ export function apiserver(l: Layout, nodeIp: string): Component {
     binary: l.nodeBinary,
     args: [
       'kube-apiserver',
-      `--etcd-servers=http://127.0.0.1:${NETWORK.etcdClientPort}`,
+      `--etcd-servers=https://127.0.0.1:${NETWORK.etcdClientPort}`,
+      `--etcd-cafile=${pki(l, 'ca.crt')}`,
+      `--etcd-certfile=${pki(l, 'apiserver-etcd-client.crt')}`,
+      `--etcd-keyfile=${pki(l, 'apiserver-etcd-client.key')}`,
       `--advertise-address=${nodeIp}`,
       `--bind-address=${nodeIp}`,
       `--secure-port=${NETWORK.apiserverPort}`,

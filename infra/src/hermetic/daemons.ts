@@ -40,11 +40,11 @@ export function isRunning(record: DaemonRecord): boolean {
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. False if it was not running. */
 export async function stopDaemon(record: DaemonRecord, graceMs = 20_000): Promise<boolean> {
   if (!isRunning(record)) return false;
-  process.kill(record.pid, 'SIGTERM');
+  signal(record.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isRunning(record)) {
     if (Date.now() > deadline) {
-      process.kill(record.pid, 'SIGKILL');
+      signal(record.pid, 'SIGKILL');
       await sleep(200);
       if (isRunning(record)) throw new Error(`${record.name} (PID ${record.pid}) survived SIGKILL`);
       break;
@@ -52,6 +52,15 @@ export async function stopDaemon(record: DaemonRecord, graceMs = 20_000): Promis
     await sleep(200);
   }
   return true;
+}
+
+/** A process that exited between the check and the signal is what we wanted anyway. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
 
 /** The last lines of a daemon's log, for an error message. */

@@ -1,12 +1,13 @@
 // infra:cluster-down: undoes what the record says cluster-up did, in reverse. Workloads
 // and volumes go first (while the kubelet can still tear pods down through CNI), then each
 // process by its recorded PID, then mounts, the bridge, iptables rules, state and sysctls.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { attemptCommand } from '@todo/kube';
 import type { Timed } from './build';
 import { isRunning, stopDaemon } from './daemons';
 import { readSysctl, removeRule, writeSysctls } from './host';
+import { newChains, removeNewChains, snapshotChains } from './iptables';
 import { type Layout, layout, NETWORK } from './layout';
 import { ready } from './node';
 import { type ClusterRecord, readRecord } from './record';
@@ -36,12 +37,16 @@ export async function clusterDown(l: Layout = layout(), timed: Timed): Promise<v
     }
     await stopShims(l);
   });
-  await timed('unmount and remove state, the bridge, iptables rules', async () => {
+  await timed('unmount and remove state, the bridge, iptables rules and chains', async () => {
     for (const mount of mountsUnder([l.runDir, l.varDir])) await attemptCommand('umount', ['--lazy', mount]);
-    const proxy = record.daemons.find((d) => d.name === 'kube-proxy');
-    if (proxy && existsSync(l.nodeBinary)) await attemptCommand(l.nodeBinary, ['kube-proxy', '--cleanup', '--proxy-mode=iptables']);
+    const stillMounted = mountsUnder([l.runDir, l.varDir]);
+    if (stillMounted.length) throw new Error(`still mounted, so nothing is deleted: ${stillMounted.join(', ')}`);
     await attemptCommand('ip', ['link', 'delete', NETWORK.bridge]);
     for (const rule of record.iptables) await removeRule(rule);
+    const chains = await removeNewChains(record.chainsBefore ?? {});
+    if (chains) console.log(`  removed ${chains} chains the kubelet, kube-proxy and CNI created`);
+    removePodCgroups();
+    removeContainerLogLinks(path.join(l.varDir, 'pod-logs'));
     rmSync(l.runDir, { recursive: true, force: true });
     rmSync(l.varDir, { recursive: true, force: true });
     if (!record.hostpathVolumesExisted) rmSync(l.hostpathVolumes, { recursive: true, force: true });
@@ -72,7 +77,42 @@ export async function leftovers(l: Layout, record: ClusterRecord): Promise<strin
     if (now !== undefined && now !== value) left.push(`sysctl ${name} is ${now}, was ${value}`);
   }
   for (const dir of [l.runDir, l.varDir]) if (existsSync(dir)) left.push(`folder ${dir}`);
+  for (const c of newChains(record.chainsBefore ?? {}, await snapshotChains())) left.push(`${c.family} chain ${c.table}/${c.chain}`);
+  for (const dir of podCgroups()) left.push(`cgroup ${dir}`);
   return left;
+}
+
+/** The kubelet links each container's log into /var/log/containers (a fixed path): remove our links. */
+function removeContainerLogLinks(podLogsDir: string): void {
+  const dir = '/var/log/containers';
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const link = path.join(dir, name);
+    try {
+      if (readlinkSync(link).startsWith(`${podLogsDir}/`)) rmSync(link);
+    } catch {
+      /* not a link */
+    }
+  }
+}
+
+/** The kubelet's `kubepods` cgroups, one per mounted hierarchy (cgroup v1) or the unified one. */
+function podCgroups(): string[] {
+  const roots = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : readdirSync('/sys/fs/cgroup').map((d) => path.join('/sys/fs/cgroup', d));
+  return roots.map((r) => path.join(r, 'kubepods')).filter((d) => existsSync(d));
+}
+
+/** Removes the (by now empty) kubepods cgroup trees, deepest first; a cgroup with a process left stays and is reported. */
+function removePodCgroups(): void {
+  const remove = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) remove(path.join(dir, entry.name));
+    try {
+      rmdirSync(dir);
+    } catch {
+      /* still has a process: leftovers() names it */
+    }
+  };
+  for (const dir of podCgroups()) remove(dir);
 }
 
 /** Mount points under the given folders, deepest first (so parents unmount last). */

@@ -1,6 +1,7 @@
 // What cluster-up reads from the host and cluster-down undoes, on given inputs.
 import { apiserver, kubelet, kubeProxy } from './components';
 import { mountsUnder } from './down';
+import { newChains, parseChains, rulesJumpingTo } from './iptables';
 import { layout } from './layout';
 import { nodeAddress } from './node';
 import { apiserverSans, newIdentities, tokenFile } from './pki';
@@ -82,5 +83,28 @@ describe('preflight', () => {
     const problems = await preflight({ platform: 'linux', uid: 1000, env: { PATH: '/nonexistent' } });
     expect(problems[0]).toContain('not root');
     expect(problems[1]).toMatch(/^missing containerd \(package containerd\).*apt-get install -y containerd/);
+  });
+});
+
+describe('iptables chains cluster-down removes', () => {
+  test('only KUBE-* and CNI-* chains that were not there before: never Docker’s, never a built-in one', () => {
+    const before = { iptables: { filter: ['INPUT', 'FORWARD', 'DOCKER', 'KUBE-OLD'] } };
+    const now = { iptables: { filter: ['INPUT', 'FORWARD', 'DOCKER', 'DOCKER-NEW', 'KUBE-OLD', 'KUBE-FIREWALL'], nat: ['POSTROUTING', 'CNI-abc123'] } };
+    expect(newChains(before, now)).toEqual([
+      { family: 'iptables', table: 'filter', chain: 'KUBE-FIREWALL' },
+      { family: 'iptables', table: 'nat', chain: 'CNI-abc123' },
+    ]);
+  });
+
+  test('reads chain names from iptables-save, and finds the rules that jump to ours by number', () => {
+    expect(parseChains('*filter\n:INPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A INPUT -j KUBE-FIREWALL\nCOMMIT\n')).toEqual(['INPUT', 'KUBE-FIREWALL']);
+    const listing = [
+      'Chain INPUT (policy ACCEPT)',
+      'num  target     prot opt source               destination',
+      '1    KUBE-FIREWALL  all  --  0.0.0.0/0            0.0.0.0/0',
+      '2    DOCKER     all  --  0.0.0.0/0            0.0.0.0/0',
+      '3    KUBE-NODEPORTS  all  --  0.0.0.0/0            0.0.0.0/0',
+    ].join('\n');
+    expect(rulesJumpingTo(listing, new Set(['KUBE-FIREWALL', 'KUBE-NODEPORTS']))).toEqual([1, 3]);
   });
 });

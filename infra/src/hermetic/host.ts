@@ -18,7 +18,10 @@ export const SYSCTLS_SET: Record<string, string> = {
 export const SYSCTLS_CHANGED_BY_COMPONENTS = [
   'kernel.panic',
   'kernel.panic_on_oops',
+  'kernel.keys.root_maxkeys',
+  'kernel.keys.root_maxbytes',
   'vm.overcommit_memory',
+  'vm.panic_on_oom',
   'net.ipv4.conf.all.route_localnet',
   'net.netfilter.nf_conntrack_max',
   'net.netfilter.nf_conntrack_tcp_timeout_established',

@@ -62,6 +62,9 @@ export async function makePki(dir: string, nodeIp: string): Promise<void> {
   await ca('ca', 'todo-hermetic-ca');
   await ca('front-proxy-ca', 'todo-hermetic-front-proxy-ca');
   await signed('apiserver', 'ca', '/CN=kube-apiserver', [`subjectAltName=${apiserverSans(nodeIp)}`, 'extendedKeyUsage=serverAuth']);
+  // etcd serves TLS on loopback and accepts only clients with a certificate of this CA.
+  await signed('etcd', 'ca', '/CN=etcd', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
+  await signed('apiserver-etcd-client', 'ca', '/CN=kube-apiserver-etcd-client', ['extendedKeyUsage=clientAuth']);
   // How the API server proves itself to kubelets (logs, exec, port-forward).
   await signed('apiserver-kubelet-client', 'ca', '/O=system:masters/CN=kube-apiserver-kubelet-client', ['extendedKeyUsage=clientAuth']);
   // How the API server proves itself to aggregated APIs (metrics-server).

@@ -2,6 +2,7 @@
 // component's last log lines when its process has exited.
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DaemonRecord, isRunning, logTail } from './daemons';
 
@@ -38,5 +39,20 @@ export function httpOk(url: string, options: { ca?: Buffer; token?: string } = {
     );
     request.on('error', () => resolve(false));
     request.on('timeout', () => request.destroy());
+  });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port, timeout: 1000 }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }

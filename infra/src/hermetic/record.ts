@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { DaemonRecord } from './daemons';
 import type { IptablesRule } from './host';
+import type { ChainSnapshot } from './iptables';
 
 export interface ClusterRecord {
   workspace: string;
@@ -11,6 +12,8 @@ export interface ClusterRecord {
   /** sysctl values before cluster-up changed anything */
   sysctls: Record<string, string>;
   iptables: IptablesRule[];
+  /** iptables chains before anything started: any chain added since (KUBE-…, CNI-…) is the cluster's */
+  chainsBefore: ChainSnapshot;
   /** in start order; cluster-down stops them in reverse */
   daemons: DaemonRecord[];
   /** whether /tmp/hostpath_pv existed before (then cluster-down leaves the folder) */

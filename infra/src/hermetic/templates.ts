@@ -27,6 +27,7 @@ export function templateValues(l: Layout): Record<string, string> {
     POD_SUBNET: NETWORK.podSubnet,
     DNS_IP: NETWORK.dnsIp,
     PKI_DIR: l.pkiDir,
+    POD_LOGS_DIR: path.join(l.varDir, 'pod-logs'),
     COREDNS_IMAGE: IMAGES.coredns,
     METRICS_SERVER_IMAGE: IMAGES.metricsServer,
   };

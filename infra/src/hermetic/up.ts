@@ -7,11 +7,12 @@ import { buildBinaries, buildImages, type Timed } from './build';
 import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, scheduler } from './components';
 import { startDaemon } from './daemons';
 import { addRule, FORWARD_RULES, makeRootShared, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
+import { snapshotChains } from './iptables';
 import { CONTEXT, type Layout, layout, NETWORK } from './layout';
 import { importImages, nodeAddress, ready } from './node';
 import { kubeconfigFor, makePki, newIdentities, tokenFile, writeSecret } from './pki';
 import { preflight } from './preflight';
-import { httpOk, waitUntil } from './probes';
+import { httpOk, listening, waitUntil } from './probes';
 import { type ClusterRecord, readRecord, writeRecord } from './record';
 import { render, templateValues } from './templates';
 import { IMAGES } from './build';
@@ -32,6 +33,7 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
     startedAt: new Date().toISOString(),
     sysctls: saveSysctls(),
     iptables: [],
+    chainsBefore: await snapshotChains(),
     daemons: [],
     hostpathVolumesExisted: existsSync(l.hostpathVolumes),
   };
@@ -76,7 +78,7 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
 
   await timed('etcd (embedded, 127.0.0.1)', async () => {
     const d = start(etcd(l));
-    await waitUntil('etcd /health', () => httpOk(`http://127.0.0.1:${NETWORK.etcdClientPort}/health`), 30_000, d);
+    await waitUntil('etcd accepting connections', () => listening(NETWORK.etcdClientPort), 30_000, d);
   });
   await timed('kube-apiserver', async () => {
     const d = start(apiserver(l, nodeIp));
