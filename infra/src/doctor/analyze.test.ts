@@ -140,6 +140,25 @@ describe('bad configuration (config-trouble)', () => {
     expect(f.details[0]).toContain('running, 6 restarts, last exit code 2 (Error)');
   });
 
+  test('a pod still within its startup allowance (startup probe failing, not started, never restarted) is not a finding', () => {
+    const snapshot = loadScenario('healthy');
+    const pod = snapshot.objects.pods.find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'api')!;
+    const status = pod.status.containerStatuses![0]!;
+    Object.assign(status, { ready: false, started: false, restartCount: 0, state: { running: { startedAt: '2026-03-04T10:04:58Z' } } });
+    snapshot.events.push({
+      reason: 'Unhealthy',
+      type: 'Warning',
+      message: 'Startup probe failed: Get "http://10.244.0.9:8000/healthz": dial tcp 10.244.0.9:8000: connect: connection refused',
+      involvedObject: { kind: 'Pod', name: pod.metadata.name, fieldPath: `spec.containers{${status.name}}` },
+      count: 2,
+      lastTimestamp: '2026-03-04T10:05:00Z',
+      metadata: { name: 'startup-event', creationTimestamp: '2026-03-04T10:05:00Z' },
+    } as never);
+    expect(only(analyze(snapshot), 'probe-failing')).toEqual([]);
+    status.restartCount = 1; // past its allowance: the kubelet restarted it
+    expect(only(analyze(snapshot), 'probe-failing')).toHaveLength(1);
+  });
+
   test('the Job pods that exited are not reported as crash loops', () => {
     expect(only(list, 'crash-loop').map((f) => f.object)).toEqual(['Deployment/todo-todo-chatbot-api']);
   });

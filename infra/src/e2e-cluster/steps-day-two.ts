@@ -31,6 +31,8 @@ export const doctorLive: Step = {
     const r = ctx.release;
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: process.env };
+    // A settled release: every pod Ready (the autoscaling step may have left pods starting or stopping).
+    for (const c of ['api', 'web', 'postgresql'] as const) await r.until(`${c} settled`, () => r.allReady(c));
     const healthy = await doctor(['--release', r.name, '--namespace', r.namespace, '--context', CONTEXT], io);
     expect(healthy === 0, `infra:doctor exited ${healthy} on the healthy release:\n${out.join('\n')}`);
 

@@ -59,7 +59,7 @@ export const autoscaling: Step = {
     try {
       await r.until(`the api scaled above its minimum of ${min}`, async () => {
         peak = Math.max(peak, (await hpa()).status?.desiredReplicas ?? 0);
-        return peak > min;
+        return peak > min && (await r.pods('api')).filter((p) => p.ready && !p.deleting).length > min;
       }, 300_000, 2000);
     } finally {
       release();
@@ -67,11 +67,11 @@ export const autoscaling: Step = {
     const upMs = Date.now() - began;
     const result = await load;
     const downBegan = Date.now();
-    await r.until(`the api back to ${min} replicas after the load`, async () => (await hpa()).status?.currentReplicas === min, 420_000, 5000);
+    await r.until(`the api back to ${min} replicas after the load`, async () => (await hpa()).status?.currentReplicas === min && (await r.pods('api')).length === min, 420_000, 5000);
     const downMs = Date.now() - downBegan;
     ctx.figures['HPA: load start → scaled up'] = upMs;
     ctx.figures['HPA: load end → back to minimum'] = downMs;
-    return `CPU read by metrics-server; ${min} → ${peak} replicas ${seconds(upMs)} into the load (${result.requests} requests, ${result.failed} failed), back to ${min} ${seconds(downMs)} after it`;
+    return `CPU read by metrics-server; ${min} → ${peak} replicas (and Ready) ${seconds(upMs)} into the load (${result.requests} requests, ${result.failed} failed), back to ${min} ${seconds(downMs)} after it`;
   },
 };
 

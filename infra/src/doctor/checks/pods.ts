@@ -208,6 +208,9 @@ function probes(ctx: CheckContext, pod: Pod): Finding[] {
     const latest = mine.at(-1);
     if (!latest?.message) continue;
     const probeKind = /^(Readiness|Liveness|Startup) probe/.exec(latest.message)?.[1] ?? 'A';
+    // A container still starting, never restarted, is within its startup allowance: past
+    // it the kubelet restarts the container, and the restarts are the finding.
+    if (probeKind === 'Startup' && status.started !== true && status.restartCount === 0) continue;
     const probe = probeKind === 'Liveness' ? spec?.livenessProbe : probeKind === 'Startup' ? spec?.startupProbe : spec?.readinessProbe;
     const where = probe?.httpGet ? `GET ${probe.httpGet.path ?? '/'} on port ${probe.httpGet.port}` : probe?.tcpSocket ? `TCP port ${probe.tcpSocket.port}` : 'its probe';
     const { meaning, fix } = explainProbe(latest.message, probe?.httpGet?.path, ctx, pod);
