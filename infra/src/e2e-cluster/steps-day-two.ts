@@ -48,6 +48,7 @@ export const doctorLive: Step = {
         'api.image.repository': reports.api.image,
         'api.image.tag': 'not-on-this-node',
         'web.resources.requests.cpu': '64',
+        'web.resources.limits.cpu': '64',
         'web.autoscaling.enabled': false,
         'api.autoscaling.enabled': false,
         'postgresql.volumePermissions.enabled': false,
