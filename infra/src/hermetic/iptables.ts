@@ -63,12 +63,14 @@ export function rulesJumpingTo(listing: string, targets: ReadonlySet<string>): n
 
 /** Removes every chain created since `before`, and the rules in other chains that jump to them. */
 export async function removeNewChains(before: ChainSnapshot): Promise<number> {
-  const created = newChains(before, await snapshotChains());
+  const now = await snapshotChains();
+  const created = newChains(before, now);
   for (const family of families()) {
     for (const table of TABLES) {
       const mine = new Set(created.filter((c) => c.family === family && c.table === table).map((c) => c.chain));
       if (mine.size === 0) continue;
-      for (const chain of before[family]?.[table] ?? []) {
+      // Jumps into ours from every other chain (built-in ones like INPUT and FORWARD above all).
+      for (const chain of (now[family]?.[table] ?? []).filter((c) => !mine.has(c))) {
         const listing = await attemptCommand(family, ['-w', '-t', table, '-L', chain, '-n', '--line-numbers']);
         for (const n of rulesJumpingTo(listing.stdout, mine).reverse()) await runCommand(family, ['-w', '-t', table, '-D', chain, String(n)]);
       }
