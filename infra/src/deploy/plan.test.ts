@@ -67,8 +67,14 @@ test('load and list commands for each method', () => {
   expect(loadCommand(options({ load: 'none' }), api!)).toBeNull();
 });
 
+test('--load hermetic targets the hermetic cluster’s context unless one is named', () => {
+  expect(parseDeployArgs(['--load', 'hermetic']).kubeContext).toBe('todo-hermetic');
+  expect(parseDeployArgs(['--load', 'hermetic', '--context', 'other']).kubeContext).toBe('other');
+  expect(parseDeployArgs([]).kubeContext).toBeUndefined();
+});
+
 test('bad options are refused with the flag named', () => {
-  expect(() => parseDeployArgs(['--load', 'docker'])).toThrow('--load must be one of minikube, kind, none');
+  expect(() => parseDeployArgs(['--load', 'docker'])).toThrow('--load must be one of minikube, kind, hermetic, none');
   expect(() => parseDeployArgs(['--release', 'Todo_App'])).toThrow('--release must be a DNS label');
   expect(() => parseDeployArgs(['--timeout', 'soon'])).toThrow('--timeout');
   expect(() => parseDeployArgs(['--registry', 'ghcr.io/me'])).toThrow('--registry applies only with --load none');
