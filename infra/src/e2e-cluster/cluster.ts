@@ -1,10 +1,10 @@
 // The release under test, read live: its pods per component, Deployments, the Secret, and
 // the web's address on the node. One kubectl (pinned, the hermetic kubeconfig) for all.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensurePinnedKubectl, Kubectl, type KubeList, type Pod, releaseSelector } from '@todo/kube';
-import { CONTEXT, layout } from '../hermetic/layout';
+import { type Kubectl, type KubeList, type Pod, releaseSelector } from '@todo/kube';
+import { layout } from '../hermetic/layout';
+import { adminKubectl } from '../hermetic/node';
 import { readRecord } from '../hermetic/record';
-import { root } from '../workspace';
 
 export type Component = 'api' | 'web' | 'postgresql';
 
@@ -29,9 +29,7 @@ export class Release {
     const l = layout();
     const record = readRecord(l.recordFile);
     if (!record) throw new Error('no hermetic cluster is running: npm run nx -- run infra:cluster-up');
-    const env = { ...process.env, KUBECONFIG: l.kubeconfig, KUBECTL_BIN: await ensurePinnedKubectl(root) };
-    const kubectl = await Kubectl.create({ workspaceRoot: root, kubeconfig: l.kubeconfig, context: CONTEXT, env, requestTimeout: '30s' });
-    return new Release(kubectl, name, namespace, record.nodeIp);
+    return new Release(await adminKubectl(l, '30s'), name, namespace, record.nodeIp);
   }
 
   /** web through its NodePort on the node (infra/values/hermetic.yaml). */
@@ -89,7 +87,7 @@ export class Release {
 
   /** The release's Secret, decoded. */
   async secret(): Promise<Record<string, string>> {
-    const secret = await this.json<{ data?: Record<string, string> }>(['get', 'secret', this.fullname('api').replace(/-api$/, ''), '-o', 'json']);
+    const secret = await this.json<{ data?: Record<string, string> }>(['get', 'secret', `${this.name}-todo-chatbot`, '-o', 'json']);
     return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   }
 

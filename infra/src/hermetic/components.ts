@@ -70,49 +70,47 @@ export function apiserver(l: Layout, nodeIp: string): Component {
   };
 }
 
+/** What the controller manager and the scheduler share: one identity for the API server
+ * and for checking their own callers, the front proxy's CA, one instance, loopback only. */
+function controlPlaneClient(l: Layout, who: 'controller-manager' | 'scheduler'): string[] {
+  const kc = kubeconfig(l, who);
+  return [
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
+    `--authorization-kubeconfig=${kc}`,
+    `--requestheader-client-ca-file=${pki(l, 'front-proxy-ca.crt')}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    '--profiling=false',
+  ];
+}
+
 export function controllerManager(l: Layout): Component {
-  const kc = kubeconfig(l, 'controller-manager');
   return {
     name: 'kube-controller-manager',
     binary: l.nodeBinary,
     args: [
       'kube-controller-manager',
-      `--kubeconfig=${kc}`,
-      `--authentication-kubeconfig=${kc}`,
-      `--authorization-kubeconfig=${kc}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
+      ...controlPlaneClient(l, 'controller-manager'),
       '--use-service-account-credentials=true',
       `--service-account-private-key-file=${pki(l, 'service-account.key')}`,
       `--root-ca-file=${pki(l, 'ca.crt')}`,
       `--cluster-signing-cert-file=${pki(l, 'ca.crt')}`,
       `--cluster-signing-key-file=${pki(l, 'ca.key')}`,
-      `--requestheader-client-ca-file=${pki(l, 'front-proxy-ca.crt')}`,
       `--service-cluster-ip-range=${NETWORK.serviceCidr}`,
       // Volumes for PVCs without an external provisioner: directories under /tmp/hostpath_pv.
       '--enable-hostpath-provisioner=true',
       // Scale down one minute after load ends (the default is five): CI waits for it.
       '--horizontal-pod-autoscaler-downscale-stabilization=1m',
-      '--profiling=false',
     ],
   };
 }
 
 export function scheduler(l: Layout): Component {
-  const kc = kubeconfig(l, 'scheduler');
   return {
     name: 'kube-scheduler',
     binary: l.nodeBinary,
-    args: [
-      'kube-scheduler',
-      `--kubeconfig=${kc}`,
-      `--authentication-kubeconfig=${kc}`,
-      `--authorization-kubeconfig=${kc}`,
-      `--requestheader-client-ca-file=${pki(l, 'front-proxy-ca.crt')}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      '--profiling=false',
-    ],
+    args: ['kube-scheduler', ...controlPlaneClient(l, 'scheduler')],
   };
 }
 

@@ -44,9 +44,15 @@ export async function importImages(l: Layout, refs: readonly string[], env: Node
   return missing;
 }
 
-/** The admin's kubectl (the workspace's pinned one: a kubectl on PATH may be a cloud SDK's shim). */
+/** The admin's kubectl against the cluster (the workspace's pinned one: a kubectl on PATH may be a cloud SDK's shim). */
+export async function adminKubectl(l: Layout, requestTimeout = '20s'): Promise<Kubectl> {
+  const env = { ...process.env, KUBECONFIG: l.kubeconfig, KUBECTL_BIN: await ensurePinnedKubectl(root) };
+  return Kubectl.create({ workspaceRoot: root, kubeconfig: l.kubeconfig, context: CONTEXT, env, requestTimeout });
+}
+
+/** The admin's kubectl and the few calls cluster-up and cluster-down make with it. */
 export async function ready(l: Layout) {
-  const kubectl = await Kubectl.create({ workspaceRoot: root, kubeconfig: l.kubeconfig, context: CONTEXT, env: { ...process.env, KUBECTL_BIN: await ensurePinnedKubectl(root) }, requestTimeout: '20s' });
+  const kubectl = await adminKubectl(l);
   return {
     kubectl,
     nodeReady: async () => {
