@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeFakeTools, type FakeTools } from './__fixtures__/scenarios';
 import { main } from './cli';
@@ -79,6 +80,7 @@ describe('exit codes and reports', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown option '--relase'");
     expect(r.stderr).toContain('usage: infra:doctor');
+    expect(r.stderr).toContain('--record DIR');
   });
 
   test('the Nx target\'s command runs as a real process with the same exit code', () => {
@@ -91,6 +93,28 @@ describe('exit codes and reports', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('[Secret/todo-db] The Secret todo-db does not exist');
+  });
+});
+
+describe('--record', () => {
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(path.join(tmpdir(), 'doctor-cli-record-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const pinned = (scenario: string) => ({ ...fakes.env(scenario), INFRA_DOCTOR_NOW: '2026-03-02T11:40:00Z' });
+
+  test('writes the scenario and says so in one line on stderr; the report and exit code stay; served, it gives the same report', async () => {
+    const dir = path.join(tmp, 'config-trouble');
+    const plain = await run(['--json'], pinned('config-trouble'));
+    const recorded = await run(['--json', '--record', dir], pinned('config-trouble'));
+    expect(recorded).toEqual({ code: 1, stdout: plain.stdout, stderr: `infra:doctor: recorded what was collected as a test scenario in ${dir}` });
+    expect(readdirSync(dir)).toContain('objects.json');
+    expect(await run(['--json'], pinned(dir))).toEqual(plain);
+  });
+
+  test('a directory that holds something else: exit 2, one line, no report', async () => {
+    writeFileSync(path.join(tmp, 'notes.md'), 'mine');
+    const r = await run(['--record', tmp], fakes.env('healthy'));
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `infra:doctor could not record the scenario: ${tmp} is neither empty nor a recorded scenario (no meta.json): not writing into it` });
   });
 });
 

@@ -1,15 +1,16 @@
 // infra:doctor — inspects a todo-chatbot Helm release and explains what is wrong, with the fix.
 //   npx tsx infra/src/doctor/cli.ts --release todo --namespace todo
-//   npm run nx -- run infra:doctor -- --release todo --namespace todo [--context minikube] [--json] [--ai]
-// Exit code: 0 healthy, 1 problems found, 2 could not inspect (or bad arguments).
+//   npm run nx -- run infra:doctor -- --release todo --namespace todo [--context minikube] [--json] [--ai] [--record DIR]
+// Exit code: 0 healthy, 1 problems found, 2 could not inspect (or bad arguments, or --record failed).
 import { parseArgs } from 'node:util';
 import { describeKubectlBinary, resolveKubectlBinary } from '@todo/kube';
 import { aiSettings, summarise } from './ai';
 import { analyze } from './analyze';
 import { CannotInspect, collect } from './collect';
+import { recordScenario } from './record';
 import { jsonReport, renderCannotInspect, renderText, type ExitCode } from './report';
 
-const USAGE = `usage: infra:doctor [--release NAME] [--namespace NS] [--context CTX] [--kubeconfig FILE] [--json] [--ai]
+const USAGE = `usage: infra:doctor [--release NAME] [--namespace NS] [--context CTX] [--kubeconfig FILE] [--json] [--ai] [--record DIR]
 
   --release, -r     Helm release to inspect (default: todo)
   --namespace, -n   its namespace (default: todo)
@@ -18,9 +19,11 @@ const USAGE = `usage: infra:doctor [--release NAME] [--namespace NS] [--context 
   --json            print the findings as JSON
   --ai              also ask an OpenAI-compatible model for a summary
                     (needs OPENAI_API_KEY or OPENAI_BASE_URL; model: OPENAI_MODEL, default gpt-4o-mini)
+  --record DIR      also write what was collected to DIR as a test scenario, without Secret
+                    values (e.g. infra/src/doctor/__fixtures__/NAME; an earlier one there is replaced)
 
 kubectl: KUBECTL_BIN, else kubectl on PATH, else the workspace-pinned one. helm: HELM_BIN, PATH, pinned.
-Exit code: 0 healthy, 1 problems found, 2 could not inspect.`;
+Exit code: 0 healthy, 1 problems found, 2 could not inspect (or record).`;
 
 export interface Io {
   out: (text: string) => void;
@@ -40,6 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
         kubeconfig: { type: 'string' },
         json: { type: 'boolean', default: false },
         ai: { type: 'boolean', default: false },
+        record: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -66,6 +70,16 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     if (err instanceof CannotInspect) io.err(renderCannotInspect(err));
     else io.err(`infra:doctor could not inspect the cluster: ${(err as Error).message}`);
     return 2;
+  }
+  if (values.record) {
+    try {
+      recordScenario(snapshot, values.record);
+    } catch (err) {
+      io.err(`infra:doctor could not record the scenario: ${(err as Error).message}`);
+      return 2;
+    }
+    // stderr, so that stdout stays the report (--json parses).
+    io.err(`infra:doctor: recorded what was collected as a test scenario in ${values.record}`);
   }
 
   const findings = analyze(snapshot);

@@ -28,6 +28,7 @@ export interface CollectOptions extends Pick<KubectlConfig, 'context' | 'kubecon
 /** The kinds read in one `kubectl get`, all labelled with the release's instance label. */
 export const RELEASE_KINDS = 'pods,deployments,statefulsets,jobs,horizontalpodautoscalers,ingresses,services,endpoints,persistentvolumeclaims,networkpolicies';
 export const METRICS_API_SERVICE = 'v1beta1.metrics.k8s.io';
+export const METRICS_NOT_INSTALLED = `metrics-server is not installed (no APIService ${METRICS_API_SERVICE})`;
 const MAX_LOGS = 12;
 
 /** The cluster could not be inspected at all (unreachable, no such context, not allowed). */
@@ -153,7 +154,7 @@ async function readMetrics(kubectl: Kubectl): Promise<Snapshot['metrics']> {
     return metricsAvailability(await kubectl.json<ApiService>(kubectlArgs.metrics()));
   } catch (err) {
     const message = err instanceof KubectlError ? err.kubectlMessage : (err as Error).message;
-    return { available: false, reason: /NotFound|not found/.test(message) ? 'metrics-server is not installed (no APIService v1beta1.metrics.k8s.io)' : message };
+    return { available: false, reason: /NotFound|not found/.test(message) ? METRICS_NOT_INSTALLED : message };
   }
 }
 

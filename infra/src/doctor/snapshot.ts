@@ -122,6 +122,11 @@ export function parseSecretKeys(text: string): SecretKeys[] {
     });
 }
 
+/** The inverse of parseSecretKeys: the text SECRET_KEYS_TEMPLATE makes kubectl print. */
+export function formatSecretKeys(secrets: readonly SecretKeys[]): string {
+  return secrets.map((s) => `${s.name}\t${s.type}\t${s.keys.map((k) => `${k},`).join('')}\n`).join('');
+}
+
 /** The metrics API's state from `kubectl get apiservice v1beta1.metrics.k8s.io -o json`. */
 export function metricsAvailability(apiService: ApiService): { available: boolean; reason?: string } {
   const available = apiService.status?.conditions?.find((c) => c.type === 'Available');

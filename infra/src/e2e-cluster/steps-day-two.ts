@@ -11,6 +11,7 @@ import { analyze } from '../doctor/analyze';
 import { collect } from '../doctor/collect';
 import { main as doctor } from '../doctor/cli';
 import type { Finding } from '../doctor/findings';
+import { recordScenario } from '../doctor/record';
 import { CONTEXT } from '../hermetic/layout';
 import { root } from '../workspace';
 import { expect, seconds, type Step } from './step';
@@ -33,7 +34,10 @@ export const doctorLive: Step = {
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: process.env };
     // A settled release: every pod Ready (the autoscaling step may have left pods starting or stopping).
     for (const c of ['api', 'web', 'postgresql'] as const) await r.until(`${c} settled`, () => r.allReady(c));
-    const healthy = await doctor(['--release', r.name, '--namespace', r.namespace, '--context', CONTEXT], io);
+    // Both states are also recorded as doctor scenarios (live-healthy, live-faults): the run's artifacts are fixtures.
+    const dir = path.join(ctx.reportsDir, 'doctor');
+    mkdirSync(dir, { recursive: true });
+    const healthy = await doctor(['--release', r.name, '--namespace', r.namespace, '--context', CONTEXT, '--record', path.join(dir, 'live-healthy')], io);
     expect(healthy === 0, `infra:doctor exited ${healthy} on the healthy release:\n${out.join('\n')}`);
 
     // A second release, every fault at once (no waiting, no hooks: it never becomes ready).
@@ -60,12 +64,10 @@ export const doctorLive: Step = {
     const began = Date.now();
     let findings: Finding[] = [];
     const missing = () => EXPECTED.filter((e) => !findings.some((f) => f.kind === e.kind && e.match.test([f.object, f.title, ...f.details, ...f.fix].join('\n'))));
-    const dir = path.join(ctx.reportsDir, 'doctor');
-    mkdirSync(dir, { recursive: true });
     await r.until(`the doctor's findings for ${EXPECTED.length} faults`, async () => {
       const snapshot = await collect({ release: FAULTS.release, namespace: FAULTS.namespace, context: CONTEXT, workspaceRoot: root });
       findings = analyze(snapshot);
-      writeFileSync(path.join(dir, 'faults-snapshot.json'), JSON.stringify(snapshot, null, 2));
+      recordScenario(snapshot, path.join(dir, 'live-faults'));
       return missing().length === 0;
     }, 180_000, 3000).catch((err: Error) => {
       throw new Error(`${err.message}; missing: ${missing().map((m) => m.fault).join(', ')}; found: ${findings.map((f) => `${f.kind} ${f.object}`).join(', ')}`);

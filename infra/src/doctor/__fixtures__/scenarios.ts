@@ -1,59 +1,45 @@
 // Test support: the fixture scenarios, read straight into a Snapshot (for the pure checks) or
 // served by a fake kubectl and a fake helm (for the collector and the CLI, as real processes).
 //
-// A scenario directory holds what kubectl and helm print for one cluster state:
-//   meta.json            context, server, collectedAt; `unreachable: true` makes every API call fail
-//   objects.json         kubectl get <RELEASE_KINDS> -l app.kubernetes.io/instance=todo -o json
-//   events.json          kubectl get events -o json
-//   secrets.txt          kubectl get secrets -o go-template=<SECRET_KEYS_TEMPLATE>
-//   ingressclasses.json  kubectl get ingressclasses -o json (absent: none)
-//   apiservice.json      kubectl get apiservice v1beta1.metrics.k8s.io -o json (absent: NotFound)
-//   logs/POD.CONTAINER[.previous].log   kubectl logs (absent: kubectl's error)
-//   helm-status.json, helm-history.json  helm status/history -o json (absent: release: not found)
+// A scenario directory holds what kubectl and helm print for one cluster state: the files are
+// listed with SCENARIO_FILES in ../record.ts, which writes them from a live cluster's snapshot.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { logTargets } from '../collect';
+import { METRICS_NOT_INSTALLED, logTargets } from '../collect';
 import type { IngressClass, KubeEvent, KubeList } from '@todo/kube';
+import { SCENARIO_FILES as F, logFile, type ScenarioMeta } from '../record';
 import { metricsAvailability, parseSecretKeys, sortObjects, type HelmView, type Snapshot } from '../snapshot';
 
 export const SCENARIOS = path.join(__dirname);
-export const scenarioDir = (name: string) => path.join(SCENARIOS, name);
-
-interface Meta {
-  context: string;
-  server: string;
-  collectedAt: string;
-  unreachable?: boolean;
-}
+/** A fixture's name, or the absolute path of a recorded scenario. */
+export const scenarioDir = (name: string) => path.resolve(SCENARIOS, name);
 
 /** A scenario as the collector would see it, without running anything. */
 export function loadScenario(name: string, overrides: { release?: string; namespace?: string } = {}): Snapshot {
   const dir = scenarioDir(name);
   const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
   const has = (file: string) => existsSync(path.join(dir, file));
-  const meta = JSON.parse(read('meta.json')) as Meta;
-  const objects = sortObjects(JSON.parse(read('objects.json')));
-  const helm: HelmView = has('helm-status.json')
-    ? { status: JSON.parse(read('helm-status.json')), history: JSON.parse(read('helm-history.json')) }
+  const meta = JSON.parse(read(F.meta)) as ScenarioMeta;
+  const objects = sortObjects(JSON.parse(read(F.objects)));
+  const helm: HelmView = has(F.helmStatus)
+    ? { status: JSON.parse(read(F.helmStatus)), history: JSON.parse(read(F.helmHistory)) }
     : { error: 'release: not found', notFound: true };
   return {
-    release: overrides.release ?? 'todo',
-    namespace: overrides.namespace ?? 'todo',
+    release: overrides.release ?? meta.release ?? 'todo',
+    namespace: overrides.namespace ?? meta.namespace ?? 'todo',
     context: meta.context,
     server: meta.server,
     collectedAt: new Date(meta.collectedAt).toISOString(),
     objects,
-    secrets: parseSecretKeys(read('secrets.txt')),
-    ingressClasses: has('ingressclasses.json') ? (JSON.parse(read('ingressclasses.json')) as KubeList<IngressClass>).items : [],
-    events: (JSON.parse(read('events.json')) as KubeList<KubeEvent>).items,
+    secrets: parseSecretKeys(read(F.secrets)),
+    ingressClasses: has(F.ingressClasses) ? (JSON.parse(read(F.ingressClasses)) as KubeList<IngressClass>).items : [],
+    events: (JSON.parse(read(F.events)) as KubeList<KubeEvent>).items,
     logs: logTargets(objects.pods).map((t) => {
-      const file = `logs/${t.pod}.${t.container}${t.previous ? '.previous' : ''}.log`;
+      const file = logFile(t);
       return has(file) ? { ...t, lines: read(file).split('\n').filter((l) => l.trim()) } : { ...t, lines: [], error: 'no log in the fixture' };
     }),
-    metrics: has('apiservice.json')
-      ? metricsAvailability(JSON.parse(read('apiservice.json')))
-      : { available: false, reason: 'metrics-server is not installed (no APIService v1beta1.metrics.k8s.io)' },
+    metrics: has(F.apiService) ? metricsAvailability(JSON.parse(read(F.apiService))) : { available: false, reason: METRICS_NOT_INSTALLED },
     helm,
     gaps: [],
   };
@@ -79,7 +65,7 @@ if (globals['--context'] && globals['--context'] !== meta.context) {
 }
 const [verb, what] = args;
 if (verb === 'config' && what === 'current-context') out(meta.context);
-if (verb === 'config' && what === 'view') { process.stdout.write(meta.server); process.exit(0); }
+if (verb === 'config' && what === 'view') { process.stdout.write(meta.server ?? ''); process.exit(0); }
 if (meta.unreachable) {
   const host = meta.server.replace(/^https?:\/\//, '');
   fail('E0302 10:00:00.000000   4242 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"' + meta.server + '/api?timeout=15s\\": dial tcp ' + host + ': connect: connection refused"\nThe connection to the server ' + host + ' was refused - did you specify the right host or port?');
