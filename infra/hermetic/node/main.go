@@ -32,12 +32,15 @@ var components = map[string]func() *cobra.Command{
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: node COMPONENT [flags]; COMPONENT is etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet or kube-proxy")
+		fmt.Fprintln(os.Stderr, "usage: node COMPONENT [flags]; COMPONENT is etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy or kube-network-policies")
 		os.Exit(2)
 	}
 	name := os.Args[1]
-	if name == "etcd" {
+	switch name {
+	case "etcd":
 		os.Exit(runEtcd(os.Args[2:]))
+	case "kube-network-policies":
+		os.Exit(runNetworkPolicies(os.Args[2:]))
 	}
 	newCommand, ok := components[name]
 	if !ok {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { goDirectives, nodeGoMod, stagingModules, versionLdflags } from './gomod';
 import { layout } from './layout';
 import { fill, render, templateValues } from './templates';
-import { KUBERNETES_VERSION, stagingVersion } from './versions';
+import { KUBERNETES_VERSION, NETWORK_POLICIES_VERSION, stagingVersion } from './versions';
 
 const K8S_GO_MOD = `module k8s.io/kubernetes
 
@@ -30,7 +30,8 @@ describe('the node module', () => {
   test('replaces exactly the staging modules of the tag, each with its v0.<minor>.<patch> version', () => {
     expect(stagingModules(K8S_GO_MOD)).toEqual(['k8s.io/api', 'k8s.io/client-go']);
     const goMod = nodeGoMod(K8S_GO_MOD, 'v1.34.12');
-    expect(goMod).toContain('require k8s.io/kubernetes v1.34.12');
+    expect(goMod).toContain('\tk8s.io/kubernetes v1.34.12\n');
+    expect(goMod).toContain(`\tsigs.k8s.io/kube-network-policies ${NETWORK_POLICIES_VERSION}\n`);
     expect(goMod).toContain('\tk8s.io/api => k8s.io/api v0.34.12');
     expect(goMod).toContain('\tk8s.io/client-go => k8s.io/client-go v0.34.12');
     expect(goMod).not.toContain('github.com/x/y');
@@ -61,7 +62,7 @@ describe('the node module', () => {
 
   test('the multi-call main names every component it dispatches to', () => {
     const main = readFileSync(path.join(__dirname, '../../hermetic/node/main.go'), 'utf8');
-    for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'etcd']) expect(main).toContain(`"${c}"`);
+    for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'etcd', 'kube-network-policies']) expect(main).toContain(`"${c}"`);
   });
 });
 
@@ -71,7 +72,7 @@ describe('templates', () => {
     expect(() => fill('${MISSING}', {})).toThrow('no value for ${MISSING}');
   });
 
-  test.each(['config/containerd.toml', 'config/kubelet.yaml', 'config/cni.conflist', 'addons/coredns.yaml', 'addons/metrics-server.yaml', 'addons/storage-class.yaml'])(
+  test.each(['config/containerd.toml', 'config/kubelet.yaml', 'config/cni.conflist', 'addons/coredns.yaml', 'addons/metrics-server.yaml', 'addons/storage-class.yaml', 'addons/network-policies.yaml'])(
     '%s renders with no hole left',
     (file) => {
       const text = render(file, templateValues(layout('/ws')));

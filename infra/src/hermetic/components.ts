@@ -1,7 +1,8 @@
 // The command line of each host process, as pure functions of the layout and the node's
 // address (the tests read them). Order of start-up: etcd, kube-apiserver, the controller
-// manager and scheduler, containerd, the kubelet, kube-proxy.
+// manager and scheduler, containerd, the kubelet, kube-proxy, the NetworkPolicy controller.
 import path from 'node:path';
+import { NETWORK_POLICY_QUEUE } from './host';
 import { type Layout, NETWORK } from './layout';
 
 export interface Component {
@@ -154,5 +155,23 @@ export function kubeProxy(l: Layout): Component {
     ],
   };
 }
+
+/** The nftables table the NetworkPolicy controller owns (cluster-down checks it is gone). */
+export const NETWORK_POLICY_TABLE = 'todo-hermetic-netpol';
+
+export function networkPolicies(l: Layout): Component {
+  return {
+    name: 'kube-network-policies',
+    binary: l.nodeBinary,
+    args: ['kube-network-policies', `--kubeconfig=${kubeconfig(l, 'network-policies')}`, `--hostname-override=${NETWORK.nodeName}`, `--nftables-table=${NETWORK_POLICY_TABLE}`, `--nfqueue-id=${NETWORK_POLICY_QUEUE}`],
+  };
+}
+
+/** `--check` exits 0 while the controller's table exists; `--cleanup` deletes it. */
+export const networkPolicyTable = (l: Layout, action: 'check' | 'cleanup'): Component => ({
+  name: 'kube-network-policies',
+  binary: l.nodeBinary,
+  args: ['kube-network-policies', `--nftables-table=${NETWORK_POLICY_TABLE}`, `--${action}`],
+});
 
 export { kubeconfig as kubeconfigPath };

@@ -3,7 +3,7 @@
 // (`k8s.io/X => ./staging/src/k8s.io/X`) pinned to the matching v0.x version, never by hand.
 import { readFileSync } from 'node:fs';
 import { runCommand } from '@todo/kube';
-import { COREDNS_VERSION, KUBERNETES_VERSION, METRICS_SERVER_VERSION, stagingVersion } from './versions';
+import { COREDNS_VERSION, KUBERNETES_VERSION, METRICS_SERVER_VERSION, NETWORK_POLICIES_VERSION, stagingVersion } from './versions';
 
 /** The module paths k8s.io/kubernetes replaces with its staging directories. */
 export function stagingModules(kubernetesGoMod: string): string[] {
@@ -25,7 +25,10 @@ export function nodeGoMod(kubernetesGoMod: string, kubernetes = KUBERNETES_VERSI
     '',
     ...goDirectives(kubernetesGoMod),
     '',
-    `require k8s.io/kubernetes ${kubernetes}`,
+    'require (',
+    `\tk8s.io/kubernetes ${kubernetes}`,
+    `\tsigs.k8s.io/kube-network-policies ${NETWORK_POLICIES_VERSION}`,
+    ')',
     '',
     'replace (',
     ...stagingModules(kubernetesGoMod).map((m) => `\t${m} => ${m} ${staging}`),

@@ -1,5 +1,6 @@
 // What cluster-up reads from the host and cluster-down undoes, on given inputs.
-import { apiserver, kubelet, kubeProxy } from './components';
+import { apiserver, kubelet, kubeProxy, NETWORK_POLICY_TABLE, networkPolicies } from './components';
+import { NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, queueBound } from './host';
 import { mountsUnder } from './down';
 import { newChains, parseChains, rulesJumpingTo } from './iptables';
 import { layout } from './layout';
@@ -43,6 +44,36 @@ test('cluster-down unmounts only under its own folders, deepest first', () => {
     '/run/todo-hermetic/containerd/io.containerd.grpc.v1.cri/netns/cni-1',
     '/var/lib/todo-hermetic/kubelet',
   ]);
+});
+
+describe('NetworkPolicy enforcement', () => {
+  test('the controller answers the queue the rules send to, and owns its own nftables table', () => {
+    expect(networkPolicies(layout('/ws')).args).toEqual(
+      expect.arrayContaining(['kube-network-policies', `--nfqueue-id=${NETWORK_POLICY_QUEUE}`, `--nftables-table=${NETWORK_POLICY_TABLE}`, '--hostname-override=todo-hermetic']),
+    );
+    for (const rule of NETWORK_POLICY_RULES) expect(rule.spec.slice(-4)).toEqual(['-j', 'NFQUEUE', '--queue-num', String(NETWORK_POLICY_QUEUE)]);
+  });
+
+  test("new connections to and from pods are queued, after kube-proxy's DNAT, except the host's root and DNS over UDP", () => {
+    expect(new Set(NETWORK_POLICY_RULES.map((r) => `${r.table}/${r.chain}`))).toEqual(new Set(['mangle/POSTROUTING']));
+    const joined = NETWORK_POLICY_RULES.map((r) => r.spec.join(' '));
+    expect(joined.filter((j) => j.startsWith('-s 10.244.0.0/16'))).toHaveLength(2);
+    expect(joined.filter((j) => j.startsWith('-d 10.244.0.0/16'))).toHaveLength(2);
+    for (const j of joined) {
+      expect(j).toContain('--ctstate NEW');
+      expect(j).toContain('-m owner ! --uid-owner 0');
+      expect(j).not.toContain('--queue-bypass'); // fail closed: no controller, no new connections
+      expect(j).toMatch(/! -p udp|-p udp ! --dport 53/);
+    }
+  });
+
+  test('the queue counts as bound only when its number heads a line of nfnetlink_queue', () => {
+    const table = '    7   1234     0 2   128     0     0        1  1\n  100   4917     0 2   128     0     0     1053  1\n';
+    expect(queueBound(100, table)).toBe(true);
+    expect(queueBound(7, table)).toBe(true);
+    expect(queueBound(10, table)).toBe(false);
+    expect(queueBound(100, '')).toBe(false);
+  });
 });
 
 describe('identities and certificates', () => {

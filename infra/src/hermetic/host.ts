@@ -40,6 +40,30 @@ export const FORWARD_RULES: IptablesRule[] = [
   { table: 'filter', chain: 'FORWARD', spec: ['-d', NETWORK.podCidr, '-m', 'comment', '--comment', TAG, '-j', 'ACCEPT'] },
 ];
 
+/** The NFQUEUE the NetworkPolicy controller answers (accept or drop) for new connections. */
+export const NETWORK_POLICY_QUEUE = 100;
+
+/**
+ * What sends a pod's new connections to that queue. kube-network-policies would add these
+ * itself with nftables' `queue`, which this kernel lacks (CONFIG_NFT_QUEUE); iptables'
+ * NFQUEUE target reaches the same queue. Like its own rules: in POSTROUTING (after kube-proxy's
+ * DNAT, so a Service's backend pod is seen), never the host's root processes (the kubelet's
+ * probes), never DNS over UDP. No --queue-bypass: with the controller gone, pods get no new
+ * connections rather than unpoliced ones.
+ */
+export const NETWORK_POLICY_RULES: IptablesRule[] = (['-s', '-d'] as const).flatMap((side) =>
+  [['!', '-p', 'udp'], ['-p', 'udp', '!', '--dport', '53']].map((protocol) => ({
+    table: 'mangle',
+    chain: 'POSTROUTING',
+    spec: [side, NETWORK.podCidr, ...protocol, '-m', 'conntrack', '--ctstate', 'NEW', '-m', 'owner', '!', '--uid-owner', '0', '-m', 'comment', '--comment', TAG, '-j', 'NFQUEUE', '--queue-num', String(NETWORK_POLICY_QUEUE)],
+  })),
+);
+
+/** Whether a process listens on the queue (/proc/net/netfilter/nfnetlink_queue: one line per bound queue). */
+export function queueBound(queue: number, table = readFileSync('/proc/net/netfilter/nfnetlink_queue', 'utf8')): boolean {
+  return table.split('\n').some((line) => line.trim().split(/\s+/)[0] === String(queue));
+}
+
 const sysctlPath = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
 
 export function readSysctl(name: string): string | undefined {

@@ -1,6 +1,6 @@
 // The cluster's keys and certificates, made with openssl (EC P-256: fast to generate).
 // Identities that only talk to the API server (the controller manager, scheduler, kubelet,
-// kube-proxy and the admin) use static bearer tokens instead of client certificates.
+// kube-proxy, the NetworkPolicy controller and the admin) use static bearer tokens instead of client certificates.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ export interface Identity {
   token: string;
 }
 
-export type IdentityName = 'admin' | 'controller-manager' | 'scheduler' | 'kubelet' | 'proxy';
+export type IdentityName = 'admin' | 'controller-manager' | 'scheduler' | 'kubelet' | 'proxy' | 'network-policies';
 
 export function newIdentities(): Record<IdentityName, Identity> {
   const token = () => randomBytes(24).toString('hex');
@@ -26,6 +26,8 @@ export function newIdentities(): Record<IdentityName, Identity> {
     scheduler: { user: 'system:kube-scheduler', groups: [], token: token() },
     kubelet: { user: `system:node:${NETWORK.nodeName}`, groups: ['system:nodes'], token: token() },
     proxy: { user: 'system:kube-proxy', groups: [], token: token() },
+    // Bound by addons/network-policies.yaml to read pods, namespaces and NetworkPolicies.
+    'network-policies': { user: 'todo-hermetic:kube-network-policies', groups: [], token: token() },
   };
 }
 

@@ -44,6 +44,7 @@ export async function preflight(host: Host = { platform: process.platform, uid: 
   if (plugins.length) problems.push(`missing CNI plugins ${plugins.join(', ')} in ${CNI_BIN_DIR}: apt-get install -y containernetworking-plugins`);
   if (!readText('/proc/filesystems').includes('overlay')) problems.push('the kernel has no overlay filesystem: modprobe overlay');
   if (!existsSync('/proc/sys/net/bridge')) problems.push('bridge netfilter is off (no /proc/sys/net/bridge): modprobe br_netfilter');
+  if (!existsSync('/proc/net/netfilter/nfnetlink_queue')) problems.push('the kernel has no NFQUEUE (no /proc/net/netfilter/nfnetlink_queue), which enforces NetworkPolicies: modprobe nfnetlink_queue nf_tables');
   if (!existsSync('/sys/fs/cgroup/cpu') && !existsSync('/sys/fs/cgroup/cgroup.controllers')) problems.push('no cgroup hierarchy at /sys/fs/cgroup: mount cgroups (v1 or v2)');
   const taken = (await Promise.all(PORTS.map(async (port) => ((await portFree(port)) ? null : port)))).filter((p) => p !== null);
   if (taken.length) problems.push(`ports in use: ${taken.join(', ')} (a cluster is already running? npm run nx -- run infra:cluster-down; else stop what listens: ss -ltnp)`);

@@ -1,12 +1,13 @@
 // infra:cluster-up: preflight, build (once per version), then the host, keys, etcd, the
-// control plane, containerd, the kubelet, kube-proxy and the addons, each step timed.
+// control plane, containerd, the kubelet, kube-proxy, the NetworkPolicy controller and the
+// addons, each step timed.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root } from '../workspace';
 import { buildBinaries, buildImages, type Timed } from './build';
-import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, scheduler } from './components';
+import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, networkPolicies, scheduler } from './components';
 import { startDaemon } from './daemons';
-import { addRule, FORWARD_RULES, makeRootShared, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
+import { addRule, FORWARD_RULES, makeRootShared, NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, queueBound, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
 import { snapshotChains } from './iptables';
 import { CONTEXT, type Layout, layout, NETWORK } from './layout';
 import { importImages, nodeAddress, ready } from './node';
@@ -104,6 +105,16 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
   await timed('kube-proxy (iptables)', async () => {
     const d = start(kubeProxy(l));
     await waitUntil('kube-proxy /healthz', () => httpOk('http://127.0.0.1:10256/healthz'), 60_000, d);
+  });
+  await timed('NetworkPolicy controller (kube-network-policies: nftables + NFQUEUE)', async () => {
+    await k.apply(render('addons/network-policies.yaml', templateValues(l)));
+    const d = start(networkPolicies(l));
+    await waitUntil(`it listening on NFQUEUE ${NETWORK_POLICY_QUEUE}`, async () => queueBound(NETWORK_POLICY_QUEUE), 60_000, d);
+    for (const rule of NETWORK_POLICY_RULES) {
+      record.iptables.push(rule);
+      save();
+      await addRule(rule);
+    }
   });
   await timed('addons: default StorageClass, CoreDNS, metrics-server', async () => {
     await importImages(l, [IMAGES.coredns, IMAGES.metricsServer]);

@@ -6,6 +6,8 @@ export const KUBERNETES_VERSION = 'v1.34.12';
 /** What k/k 1.34 itself ships (build/dependencies.yaml). */
 export const COREDNS_VERSION = 'v1.12.1';
 export const METRICS_SERVER_VERSION = 'v0.8.0';
+/** SIG Network's NetworkPolicy controller (nftables + NFQUEUE), linked into the node binary. */
+export const NETWORK_POLICIES_VERSION = 'v0.8.0';
 /** The sandbox image tag the kubelet and containerd expect for 1.34. */
 export const PAUSE_TAG = '3.10';
 
