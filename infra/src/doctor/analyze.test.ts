@@ -145,6 +145,8 @@ describe('bad configuration (config-trouble)', () => {
     const pod = snapshot.objects.pods.find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'api')!;
     const status = pod.status.containerStatuses![0]!;
     Object.assign(status, { ready: false, started: false, restartCount: 0, state: { running: { startedAt: '2026-03-04T10:04:58Z' } } });
+    // A container just started has no readiness history yet (the recording's pod has some).
+    snapshot.events = snapshot.events.filter((e) => e.involvedObject.name !== pod.metadata.name);
     snapshot.events.push({
       reason: 'Unhealthy',
       type: 'Warning',

@@ -25,8 +25,8 @@ describe('exit codes and reports', () => {
   test('healthy: exit 0 and says so', async () => {
     const r = await run(['--release', 'todo', '--namespace', 'todo'], fakes.env('healthy'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('infra:doctor: release "todo" in namespace "todo" (context minikube, https://192.168.49.2:8443)');
-    expect(r.stdout).toContain('Checked 4 pods, 3 workloads, 1 job, 3 services, 2 autoscalers, 0 ingresses, 2 network policies, 4 events; Helm revision 1 (deployed).');
+    expect(r.stdout).toContain('infra:doctor: release "todo" in namespace "todo" (context todo-hermetic, https://192.0.2.2:6443)');
+    expect(r.stdout).toContain('Checked 4 pods, 3 workloads, 0 jobs, 4 services, 1 autoscaler, 0 ingresses, 7 network policies, 324 events; Helm revision 6 (deployed).');
     expect(r.stdout).toContain('No problems found');
     expect(r.stdout).toMatch(/0 critical, 0 warning, 0 info\. Exit code 0\.$/);
   });

@@ -13,7 +13,7 @@ import {
   type KubectlConfig,
   type Pod,
 } from '@todo/kube';
-import { SECRET_KEYS_TEMPLATE, metricsAvailability, parseSecretKeys, redact, sortObjects, type ContainerLog, type HelmView, type Snapshot } from './snapshot';
+import { SECRET_KEYS_TEMPLATE, metricsAvailability, parseSecretKeys, redact, releaseSummary, sortObjects, type ContainerLog, type HelmView, type Snapshot } from './snapshot';
 
 export interface CollectOptions extends Pick<KubectlConfig, 'context' | 'kubeconfig' | 'env' | 'workspaceRoot' | 'requestTimeout'> {
   release: string;
@@ -178,7 +178,7 @@ async function readHelm(options: CollectOptions, context: string | undefined): P
   }
   try {
     const [status, history] = await Promise.all([helm.status(options.release), helm.history(options.release, { max: 5 })]);
-    return { status, history };
+    return { status: releaseSummary(status), history };
   } catch (err) {
     if (err instanceof HelmError) {
       const notFound = /release: not found|has no deployed releases/i.test(err.helmMessage);

@@ -68,7 +68,8 @@ const PATTERNS: Pattern[] = [
     // PostgreSQL (its image's entrypoint, initdb, or the server) cannot use its data directory:
     // the provisioner made the volume's directory root-owned, and fsGroup does not reach
     // hostPath-style volumes (seen on a single-node local-path cluster; Minikube's are 0777).
-    test: /(mkdir: cannot create directory '([^']+)': Permission denied|could not change permissions of directory "([^"]+)"|data directory "([^"]+)" has wrong ownership|initdb: error: could not (?:access|create) directory "([^"]+)": Permission denied)/,
+    // mkdir quotes the path ‘so’ under a UTF-8 locale (the live recording), 'so' under C.
+    test: /(mkdir: cannot create directory ['‘]([^'’]+)['’]: Permission denied|could not change permissions of directory "([^"]+)"|data directory "([^"]+)" has wrong ownership|initdb: error: could not (?:access|create) directory "([^"]+)": Permission denied)/,
     explain: (m, ctx) => {
       const dir = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '/var/lib/postgresql/data';
       const claim = `data-${ctx.fullname}-postgresql-0`;

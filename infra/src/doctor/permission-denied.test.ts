@@ -36,6 +36,7 @@ describe('a first install whose PostgreSQL cannot create its data directory (per
 
 describe.each([
   ["mkdir: cannot create directory '/var/lib/postgresql/data/pgdata': Permission denied", '/var/lib/postgresql/data/pgdata'],
+  ['mkdir: cannot create directory ‘/var/lib/postgresql/data’: Permission denied', '/var/lib/postgresql/data'],
   ['initdb: error: could not change permissions of directory "/var/lib/postgresql/data/pgdata": Operation not permitted', '/var/lib/postgresql/data/pgdata'],
   ['FATAL:  data directory "/var/lib/postgresql/data/pgdata" has wrong ownership', '/var/lib/postgresql/data/pgdata'],
   ['initdb: error: could not access directory "/var/lib/postgresql/data/pgdata": Permission denied', '/var/lib/postgresql/data/pgdata'],

@@ -38,7 +38,7 @@ function tree(dir: string): Record<string, string> {
 }
 
 test('the fixtures are all there', () => {
-  expect(NAMES).toEqual(['config-trouble', 'healthy', 'minikube-trouble', 'not-deployed', 'permission-denied', 'runtime-trouble']);
+  expect(NAMES).toEqual(['config-trouble', 'healthy', 'live-faults', 'minikube-trouble', 'not-deployed', 'permission-denied', 'runtime-trouble']);
 });
 
 describe.each(NAMES)('%s, recorded', (name) => {
@@ -73,6 +73,8 @@ function live(): Snapshot {
   const status = s.helm.status!;
   const whole: Release & Record<string, unknown> = {
     ...status,
+    // helm 4 lists the live resources, Secrets with their data.
+    info: { ...status.info, resources: { 'v1/Secret': [{ kind: 'Secret', data: { 'jwt-secret': 'aHVudGVyMg==' } }] } } as Release['info'],
     manifest: 'kind: Secret\ndata:\n  jwt-secret: aHVudGVyMg==\n',
     hooks: [{ name: 'migrate', kind: 'Job', path: 'migrations/job.yaml', manifest: 'DATABASE_URL: postgresql://todo:hunter2@db', events: ['pre-install'] }],
     config: { auth: { jwtSecret: 'hunter2' } },
@@ -99,7 +101,7 @@ describe('a live snapshot, recorded', () => {
     }
     const all = Object.values(written).join('\n');
     expect(all).not.toMatch(/managedFields|91234|hunter2|aHVudGVyMg|e3stIC19fQ|"manifest"|"config"/);
-    expect(JSON.parse(written['helm-status.json']!)).toEqual({ name: 'todo', namespace: 'todo', version: 1, info: live().helm.status!.info, chart: { metadata: live().helm.status!.chart!.metadata } });
+    expect(JSON.parse(written['helm-status.json']!)).toEqual({ name: 'todo', namespace: 'todo', version: 1, info: loadScenario('config-trouble').helm.status!.info, chart: { metadata: live().helm.status!.chart!.metadata } });
     expect(analyze(loadScenario(dir))).toEqual(analyze(live()));
   });
 

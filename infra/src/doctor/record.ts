@@ -3,9 +3,9 @@
 // __fixtures__/scenarios.ts). So a live cluster's state becomes a fixture: `infra:doctor --record`.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiService, KubeObject, Release } from '@todo/kube';
+import type { ApiService, KubeObject } from '@todo/kube';
 import { METRICS_API_SERVICE, METRICS_NOT_INSTALLED } from './collect';
-import { formatSecretKeys, type ContainerLog, type Snapshot } from './snapshot';
+import { formatSecretKeys, releaseSummary, type ContainerLog, type Snapshot } from './snapshot';
 
 /**
  * The files of a scenario directory, each as the command prints it:
@@ -47,9 +47,8 @@ const quiet = <T>(value: T): T => JSON.parse(JSON.stringify(value, (key, v: unkn
 
 /**
  * What a recording keeps of a snapshot: everything the checks read. Left out are the noise
- * above and, of `helm status`, all but its name, revision, info and chart metadata: the
- * manifest and hooks hold the chart's rendered Secrets, `config` the values given (credentials
- * too), `chart` the whole chart.
+ * above and, of `helm status`, what releaseSummary leaves out (the collector trims it already;
+ * this keeps a hand-made snapshot safe too).
  */
 export function recordable(snapshot: Snapshot): Snapshot {
   const { status, history } = snapshot.helm;
@@ -58,7 +57,7 @@ export function recordable(snapshot: Snapshot): Snapshot {
     objects: quiet(snapshot.objects),
     events: quiet(snapshot.events),
     ingressClasses: quiet(snapshot.ingressClasses),
-    helm: status ? { status: helmStatus(status), history: history ?? [] } : snapshot.helm,
+    helm: status ? { status: releaseSummary(status), history: history ?? [] } : snapshot.helm,
   };
 }
 
@@ -96,10 +95,6 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** A List as `kubectl get … -o json` prints it. */
 const kubeList = (items: readonly KubeObject[]) => ({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } });
-
-function helmStatus({ name, namespace, version, info, chart }: Release): Release {
-  return { name, namespace, version, info, ...(chart && { chart: { metadata: chart.metadata } }) };
-}
 
 /** The snapshot keeps only what metricsAvailability made of the APIService; this is the smallest one that reads the same. */
 function metricsApiService(metrics: Snapshot['metrics']): ApiService | undefined {

@@ -145,3 +145,13 @@ export function redact(line: string): string {
     .replace(/\b([A-Z0-9_]*(?:SECRET|PASSWORD|TOKEN|API_KEY)[A-Z0-9_]*)=(\S+)/gi, '$1=***')
     .replace(/\b(Bearer )[A-Za-z0-9._~+/=-]{8,}/g, '$1***');
 }
+
+/**
+ * What the doctor keeps of `helm status`: name, revision, the state and notes, the chart's
+ * name. Never the rest: the manifest, hooks and `info.resources` (helm 4) hold the rendered
+ * Secrets with their values, `config` the values given (credentials too).
+ */
+export function releaseSummary({ name, namespace, version, info, chart }: Release): Release {
+  const { status, description, notes, first_deployed, last_deployed } = info;
+  return { name, namespace, version, info: { status, description, notes, first_deployed, last_deployed }, ...(chart && { chart: { metadata: chart.metadata } }) };
+}

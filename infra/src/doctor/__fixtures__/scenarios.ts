@@ -9,7 +9,7 @@ import path from 'node:path';
 import { METRICS_NOT_INSTALLED, logTargets } from '../collect';
 import type { IngressClass, KubeEvent, KubeList } from '@todo/kube';
 import { SCENARIO_FILES as F, logFile, type ScenarioMeta } from '../record';
-import { metricsAvailability, parseSecretKeys, sortObjects, type HelmView, type Snapshot } from '../snapshot';
+import { metricsAvailability, parseSecretKeys, releaseSummary, sortObjects, type HelmView, type Snapshot } from '../snapshot';
 
 export const SCENARIOS = path.join(__dirname);
 /** A fixture's name, or the absolute path of a recorded scenario. */
@@ -23,7 +23,7 @@ export function loadScenario(name: string, overrides: { release?: string; namesp
   const meta = JSON.parse(read(F.meta)) as ScenarioMeta;
   const objects = sortObjects(JSON.parse(read(F.objects)));
   const helm: HelmView = has(F.helmStatus)
-    ? { status: JSON.parse(read(F.helmStatus)), history: JSON.parse(read(F.helmHistory)) }
+    ? { status: releaseSummary(JSON.parse(read(F.helmStatus))), history: JSON.parse(read(F.helmHistory)) }
     : { error: 'release: not found', notFound: true };
   return {
     release: overrides.release ?? meta.release ?? 'todo',
