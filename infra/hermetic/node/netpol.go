@@ -17,12 +17,12 @@ import (
 )
 
 // runNetworkPolicies enforces NetworkPolicies beside the bridge CNI with SIG Network's
-// kube-network-policies controller: new connections of pods reach an NFQUEUE, and the
+// kube-network-policies controller: a pod's new connections reach an NFQUEUE, and the
 // controller answers accept or drop from the policies it watches. Its own command reads only
 // the in-cluster config and ignores SIGTERM; this one takes a kubeconfig like kube-proxy.
-// Where the kernel has nftables' `queue` it adds its own rules in an inet table, which it
-// deletes on SIGTERM; cluster-down checks (`--check`) and removes (`--cleanup`) any left.
-// Where it lacks it, its rule sync fails (logged) and cluster-up's iptables rules steer.
+// Where the kernel has nftables' `queue`, the controller adds its own rules in an inet table
+// (deleted on SIGTERM; cluster-down checks with `--check` and removes with `--cleanup`).
+// This kernel lacks it: that sync fails (logged), and cluster-up's iptables rules steer.
 func runNetworkPolicies(args []string) int {
 	flags := flag.NewFlagSet("kube-network-policies", flag.ContinueOnError)
 	kubeconfig := flags.String("kubeconfig", "", "credentials for the API server")
@@ -66,10 +66,12 @@ func runNetworkPolicies(args []string) int {
 			QueueID:     *queueID,
 			NodeName:    *nodeName,
 			NFTableName: *table,
-			// NRI stays "on" although our containerd serves none: v0.8.0 dereferences the NRI
-			// plugin for IPs no pod has (the node's own), which is nil when NRI is disabled.
-			// The plugin fails to connect, logs it, and pod IPs come from the API server.
-			// Linux 6.12+ fixed the DNS conntrack race this works around; older kernels need it.
+			// NRI stays "on": v0.8.0 dereferences the NRI plugin for an address no pod has (the
+			// node's), which is nil when NRI is disabled. Our containerd (1.6) serves no NRI, so
+			// it fails to connect and pod addresses come from the API server. (A containerd 2
+			// of the host's own, with NRI on, would take it as a plugin that only listens.)
+			//
+			// Upstream's default; it shapes only its own nftables rules.
 			NetfilterBug1766Fix: true,
 		},
 	)

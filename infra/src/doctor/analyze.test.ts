@@ -144,7 +144,8 @@ describe('bad configuration (config-trouble)', () => {
     const snapshot = loadScenario('healthy');
     const pod = snapshot.objects.pods.find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'api')!;
     const status = pod.status.containerStatuses![0]!;
-    Object.assign(status, { ready: false, started: false, restartCount: 0, state: { running: { startedAt: '2026-03-04T10:04:58Z' } } });
+    const ago = (s: number) => new Date(Date.parse(snapshot.collectedAt) - s * 1000).toISOString();
+    Object.assign(status, { ready: false, started: false, restartCount: 0, state: { running: { startedAt: ago(4) } } });
     // A container just started has no readiness history yet (the recording's pod has some).
     snapshot.events = snapshot.events.filter((e) => e.involvedObject.name !== pod.metadata.name);
     snapshot.events.push({
@@ -153,8 +154,8 @@ describe('bad configuration (config-trouble)', () => {
       message: 'Startup probe failed: Get "http://10.244.0.9:8000/healthz": dial tcp 10.244.0.9:8000: connect: connection refused',
       involvedObject: { kind: 'Pod', name: pod.metadata.name, fieldPath: `spec.containers{${status.name}}` },
       count: 2,
-      lastTimestamp: '2026-03-04T10:05:00Z',
-      metadata: { name: 'startup-event', creationTimestamp: '2026-03-04T10:05:00Z' },
+      lastTimestamp: ago(2),
+      metadata: { name: 'startup-event', creationTimestamp: ago(2) },
     } as never);
     expect(only(analyze(snapshot), 'probe-failing')).toEqual([]);
     status.restartCount = 1; // past its allowance: the kubelet restarted it

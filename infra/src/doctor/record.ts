@@ -41,9 +41,13 @@ export interface ScenarioMeta {
 
 export const logFile = (log: Pick<ContainerLog, 'pod' | 'container' | 'previous'>) => `logs/${log.pod}.${log.container}${log.previous ? '.previous' : ''}.log`;
 
-/** API-server bookkeeping that changes on every write and that no check reads. uids stay: they tie owners and events to objects. */
+/**
+ * Left out of every object: API-server bookkeeping that changes on every write, and the
+ * `checksum/*` annotations (an unsalted hash of a Secret, crackable for a chosen password).
+ * No check reads them. uids stay: they tie owners and events to objects.
+ */
 const NOISE = new Set(['managedFields', 'resourceVersion']);
-const quiet = <T>(value: T): T => JSON.parse(JSON.stringify(value, (key, v: unknown) => (NOISE.has(key) ? undefined : v))) as T;
+const quiet = <T>(value: T): T => JSON.parse(JSON.stringify(value, (key, v: unknown) => (NOISE.has(key) || key.startsWith('checksum/') ? undefined : v))) as T;
 
 /**
  * What a recording keeps of a snapshot: everything the checks read. Left out are the noise

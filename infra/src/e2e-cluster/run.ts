@@ -11,10 +11,10 @@ import { Release } from './cluster';
 import { changeOnly, browserSuite, failedUpgrade, install, noChange, operatorRollback } from './steps-deploy';
 import { dayTwo, doctorLive } from './steps-day-two';
 import { autoscaling, dns, faults } from './steps-faults';
-import { networkPolicies } from './steps-network';
+import { policiesEnforced } from './steps-network';
 import { seconds, type Context, type Step } from './step';
 
-export const STEPS: Step[] = [install, browserSuite, noChange, changeOnly, failedUpgrade, operatorRollback, faults, autoscaling, dns, networkPolicies, doctorLive, dayTwo];
+export const STEPS: Step[] = [install, browserSuite, noChange, changeOnly, failedUpgrade, operatorRollback, faults, autoscaling, dns, policiesEnforced, doctorLive, dayTwo];
 
 interface Outcome {
   title: string;

@@ -34,10 +34,10 @@ export const doctorLive: Step = {
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: process.env };
     // A settled release: every pod Ready (the autoscaling step may have left pods starting or stopping).
     for (const c of ['api', 'web', 'postgresql'] as const) await r.until(`${c} settled`, () => r.allReady(c));
-    // Both states are also recorded as doctor scenarios (live-healthy, live-faults): the run's artifacts are fixtures.
+    // Both states are also recorded as doctor scenarios (healthy, live-faults: the fixtures' names): the run's artifacts are fixtures.
     const dir = path.join(ctx.reportsDir, 'doctor');
     mkdirSync(dir, { recursive: true });
-    const healthy = await doctor(['--release', r.name, '--namespace', r.namespace, '--context', CONTEXT, '--record', path.join(dir, 'live-healthy')], io);
+    const healthy = await doctor(['--release', r.name, '--namespace', r.namespace, '--context', CONTEXT, '--record', path.join(dir, 'healthy')], io);
     expect(healthy === 0, `infra:doctor exited ${healthy} on the healthy release:\n${out.join('\n')}`);
 
     // A second release, every fault at once (no waiting, no hooks: it never becomes ready).

@@ -1,4 +1,4 @@
-// Steps 1–7: install, the browser suite through the Service, a no-change deploy, a
+// Steps 1–6: install, the browser suite through the Service, a no-change deploy, a
 // change to the api alone under traffic, a failed upgrade that rolls itself back, and an
 // operator's rollback.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Steps 8–10: pods deleted under load, autoscaling on real CPU figures, and DNS by
+// Steps 7–9: pods deleted under load, autoscaling on real CPU figures, and DNS by
 // Service name from inside a pod.
 import type { HorizontalPodAutoscaler } from '@todo/kube';
 import { expect, seconds, type Step } from './step';

@@ -168,7 +168,7 @@ export function networkPolicies(l: Layout): Component {
 }
 
 /** `--check` exits 0 while the controller's table exists; `--cleanup` deletes it. */
-export const networkPolicyTable = (l: Layout, action: 'check' | 'cleanup'): Component => ({
+export const networkPolicyTableCommand = (l: Layout, action: 'check' | 'cleanup'): Component => ({
   name: 'kube-network-policies',
   binary: l.nodeBinary,
   args: ['kube-network-policies', `--nftables-table=${NETWORK_POLICY_TABLE}`, `--${action}`],

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync 
 import path from 'node:path';
 import { attemptCommand } from '@todo/kube';
 import type { Timed } from './build';
-import { NETWORK_POLICY_TABLE, networkPolicyTable } from './components';
+import { NETWORK_POLICY_TABLE, networkPolicyTableCommand } from './components';
 import { isRunning, stopDaemon } from './daemons';
 import { readSysctl, removeRule, writeSysctls } from './host';
 import { newChains, removeNewChains, snapshotChains } from './iptables';
@@ -38,7 +38,7 @@ export async function clusterDown(l: Layout = layout(), timed: Timed): Promise<v
     }
     await stopShims(l);
     // The controller deletes its table on SIGTERM; if it died instead, pods it policed would lose traffic.
-    const cleanup = networkPolicyTable(l, 'cleanup');
+    const cleanup = networkPolicyTableCommand(l, 'cleanup');
     if (existsSync(cleanup.binary)) await attemptCommand(cleanup.binary, cleanup.args);
   });
   await timed('unmount and remove state, the bridge, iptables rules and chains', async () => {
@@ -83,8 +83,12 @@ export async function leftovers(l: Layout, record: ClusterRecord): Promise<strin
   for (const dir of [l.runDir, l.varDir]) if (existsSync(dir)) left.push(`folder ${dir}`);
   for (const c of newChains(record.chainsBefore ?? {}, await snapshotChains())) left.push(`${c.family} chain ${c.table}/${c.chain}`);
   for (const dir of podCgroups()) left.push(`cgroup ${dir}`);
-  const table = networkPolicyTable(l, 'check');
-  if (existsSync(table.binary) && (await attemptCommand(table.binary, table.args)).ok) left.push(`nftables table inet ${NETWORK_POLICY_TABLE}`);
+  const table = networkPolicyTableCommand(l, 'check');
+  if (existsSync(table.binary)) {
+    const check = await attemptCommand(table.binary, table.args);
+    if (check.ok) left.push(`nftables table inet ${NETWORK_POLICY_TABLE}`);
+    else if (check.exitCode !== 1) left.push(`nftables could not be read to check for table inet ${NETWORK_POLICY_TABLE}: ${check.stderr.trim()}`);
+  }
   return left;
 }
 

@@ -44,12 +44,12 @@ export const FORWARD_RULES: IptablesRule[] = [
 export const NETWORK_POLICY_QUEUE = 100;
 
 /**
- * What sends a pod's new connections to that queue. kube-network-policies would add these
+ * What sends every pod's new connections to that queue. kube-network-policies would steer
  * itself with nftables' `queue`, which this kernel lacks (CONFIG_NFT_QUEUE); iptables'
- * NFQUEUE target reaches the same queue. Like its own rules: in POSTROUTING (after kube-proxy's
- * DNAT, so a Service's backend pod is seen), never the host's root processes (the kubelet's
- * probes), never DNS over UDP. No --queue-bypass: with the controller gone, pods get no new
- * connections rather than unpoliced ones.
+ * NFQUEUE target reaches the same queue. In POSTROUTING, after kube-proxy's DNAT, so a
+ * Service's backend pod is seen; never the host's root processes (the kubelet's probes) nor
+ * DNS over UDP. No --queue-bypass: with the controller gone, pods get no new connections
+ * rather than unpoliced ones.
  */
 export const NETWORK_POLICY_RULES: IptablesRule[] = (['-s', '-d'] as const).flatMap((side) =>
   [['!', '-p', 'udp'], ['-p', 'udp', '!', '--dport', '53']].map((protocol) => ({
@@ -59,8 +59,10 @@ export const NETWORK_POLICY_RULES: IptablesRule[] = (['-s', '-d'] as const).flat
   })),
 );
 
-/** Whether a process listens on the queue (/proc/net/netfilter/nfnetlink_queue: one line per bound queue). */
-export function queueBound(queue: number, table = readFileSync('/proc/net/netfilter/nfnetlink_queue', 'utf8')): boolean {
+/** The kernel's NFQUEUE table: one line per queue a process listens on (absent: the module is not loaded). */
+export const QUEUES = '/proc/net/netfilter/nfnetlink_queue';
+
+export function queueBound(queue: number, table = readFileSync(QUEUES, 'utf8')): boolean {
   return table.split('\n').some((line) => line.trim().split(/\s+/)[0] === String(queue));
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { findOnPath, isExecutable } from '@todo/kube';
+import { NETWORK_POLICY_QUEUE, QUEUES, queueBound } from './host';
 import { NETWORK } from './layout';
 
 export const CNI_BIN_DIR = '/usr/lib/cni';
@@ -44,11 +45,19 @@ export async function preflight(host: Host = { platform: process.platform, uid: 
   if (plugins.length) problems.push(`missing CNI plugins ${plugins.join(', ')} in ${CNI_BIN_DIR}: apt-get install -y containernetworking-plugins`);
   if (!readText('/proc/filesystems').includes('overlay')) problems.push('the kernel has no overlay filesystem: modprobe overlay');
   if (!existsSync('/proc/sys/net/bridge')) problems.push('bridge netfilter is off (no /proc/sys/net/bridge): modprobe br_netfilter');
-  if (!existsSync('/proc/net/netfilter/nfnetlink_queue')) problems.push('the kernel has no NFQUEUE (no /proc/net/netfilter/nfnetlink_queue), which enforces NetworkPolicies: modprobe nfnetlink_queue nf_tables');
+  if (!existsSync(QUEUES) && !kernelHas('nfnetlink_queue')) problems.push('the kernel has no NFQUEUE (nfnetlink_queue), which enforces NetworkPolicies: a kernel built with CONFIG_NETFILTER_NETLINK_QUEUE');
+  else if (existsSync(QUEUES) && queueBound(NETWORK_POLICY_QUEUE, readText(QUEUES))) problems.push(`NFQUEUE ${NETWORK_POLICY_QUEUE} is taken by another process (cat ${QUEUES}): a cluster already running? npm run nx -- run infra:cluster-down`);
   if (!existsSync('/sys/fs/cgroup/cpu') && !existsSync('/sys/fs/cgroup/cgroup.controllers')) problems.push('no cgroup hierarchy at /sys/fs/cgroup: mount cgroups (v1 or v2)');
   const taken = (await Promise.all(PORTS.map(async (port) => ((await portFree(port)) ? null : port)))).filter((p) => p !== null);
   if (taken.length) problems.push(`ports in use: ${taken.join(', ')} (a cluster is already running? npm run nx -- run infra:cluster-down; else stop what listens: ss -ltnp)`);
   return problems;
+}
+
+/** Loaded (its /sys/module entry), or a module modprobe can load. */
+function kernelHas(module: string): boolean {
+  if (existsSync(`/sys/module/${module}`)) return true;
+  const release = readText('/proc/sys/kernel/osrelease').trim();
+  return [`/lib/modules/${release}/modules.builtin`, `/lib/modules/${release}/modules.dep`].some((f) => readText(f).includes(`/${module}.ko`));
 }
 
 const readText = (file: string) => {

@@ -3,11 +3,12 @@
 // addons, each step timed.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runCommand } from '@todo/kube';
 import { root } from '../workspace';
 import { buildBinaries, buildImages, type Timed } from './build';
 import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, networkPolicies, scheduler } from './components';
-import { startDaemon } from './daemons';
-import { addRule, FORWARD_RULES, makeRootShared, NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, queueBound, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
+import { isRunning, startDaemon } from './daemons';
+import { addRule, FORWARD_RULES, makeRootShared, NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, QUEUES, queueBound, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
 import { snapshotChains } from './iptables';
 import { CONTEXT, type Layout, layout, NETWORK } from './layout';
 import { importImages, nodeAddress, ready } from './node';
@@ -108,8 +109,10 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
   });
   await timed('NetworkPolicy controller (kube-network-policies: nftables + NFQUEUE)', async () => {
     await k.apply(render('addons/network-policies.yaml', templateValues(l)));
+    // Built in, or a module: load it now so the readiness check can read its table.
+    if (!existsSync(QUEUES)) await runCommand('modprobe', ['nfnetlink_queue']);
     const d = start(networkPolicies(l));
-    await waitUntil(`it listening on NFQUEUE ${NETWORK_POLICY_QUEUE}`, async () => queueBound(NETWORK_POLICY_QUEUE), 60_000, d);
+    await waitUntil(`it listening on NFQUEUE ${NETWORK_POLICY_QUEUE}`, async () => isRunning(d) && queueBound(NETWORK_POLICY_QUEUE), 60_000, d);
     for (const rule of NETWORK_POLICY_RULES) {
       record.iptables.push(rule);
       save();

@@ -52,46 +52,50 @@ const dir = process.env.FAKE_SCENARIO;
 if (process.env.FAKE_CALLS) fs.appendFileSync(process.env.FAKE_CALLS, JSON.stringify(['kubectl', ...process.argv.slice(2)]) + '\n');
 const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8');
 const has = (f) => fs.existsSync(path.join(dir, f));
-const out = (text) => { process.stdout.write(text.endsWith('\n') ? text : text + '\n'); process.exit(0); };
-const fail = (text) => { process.stderr.write(text + '\n'); process.exit(1); };
+// Exit only once the output is flushed: a large fixture (300 kB of events) is cut short otherwise.
+const print = (text, code = 0) => { process.stdout.write(text, () => process.exit(code)); };
+const out = (text) => print(text.endsWith('\n') ? text : text + '\n');
+const fail = (text) => { process.stderr.write(text + '\n', () => process.exit(1)); };
 const meta = JSON.parse(read('meta.json'));
 const args = process.argv.slice(2);
 const globals = {};
 for (let i = 0; i < args.length; ) {
   if (['--context', '--kubeconfig', '--request-timeout'].includes(args[i])) { globals[args[i]] = args[i + 1]; args.splice(i, 2); } else i++;
 }
+(function main() {
 if (globals['--context'] && globals['--context'] !== meta.context) {
-  fail('error: context was not found for specified context: ' + globals['--context']);
+  return fail('error: context was not found for specified context: ' + globals['--context']);
 }
 const [verb, what] = args;
-if (verb === 'config' && what === 'current-context') out(meta.context);
-if (verb === 'config' && what === 'view') { process.stdout.write(meta.server ?? ''); process.exit(0); }
+if (verb === 'config' && what === 'current-context') return out(meta.context);
+if (verb === 'config' && what === 'view') return print(meta.server ?? '');
 if (meta.unreachable) {
   const host = meta.server.replace(/^https?:\/\//, '');
-  fail('E0302 10:00:00.000000   4242 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"' + meta.server + '/api?timeout=15s\\": dial tcp ' + host + ': connect: connection refused"\nThe connection to the server ' + host + ' was refused - did you specify the right host or port?');
+  return fail('E0302 10:00:00.000000   4242 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"' + meta.server + '/api?timeout=15s\\": dial tcp ' + host + ': connect: connection refused"\nThe connection to the server ' + host + ' was refused - did you specify the right host or port?');
 }
-if (verb === 'get' && what === 'events') out(read('events.json'));
-if (verb === 'get' && what === 'secrets') { process.stdout.write(read('secrets.txt')); process.exit(0); }
-if (verb === 'get' && what === 'ingressclasses') out(has('ingressclasses.json') ? read('ingressclasses.json') : '{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}');
+if (verb === 'get' && what === 'events') return out(read('events.json'));
+if (verb === 'get' && what === 'secrets') return print(read('secrets.txt'));
+if (verb === 'get' && what === 'ingressclasses') return out(has('ingressclasses.json') ? read('ingressclasses.json') : '{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}');
 if (verb === 'get' && what === 'apiservice') {
-  if (has('apiservice.json')) out(read('apiservice.json'));
-  fail('Error from server (NotFound): apiservices.apiregistration.k8s.io "' + args[2] + '" not found');
+  if (has('apiservice.json')) return out(read('apiservice.json'));
+  return fail('Error from server (NotFound): apiservices.apiregistration.k8s.io "' + args[2] + '" not found');
 }
 if (verb === 'get' && what.startsWith('pods,')) {
   process.stderr.write('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
-  out(read('objects.json'));
+  return out(read('objects.json'));
 }
 if (verb === 'logs') {
   const pod = args[1];
   const container = args[args.indexOf('--container') + 1];
   const previous = args.includes('--previous');
   const file = 'logs/' + pod + '.' + container + (previous ? '.previous' : '') + '.log';
-  if (has(file)) out(read(file));
-  fail(previous
+  if (has(file)) return out(read(file));
+  return fail(previous
     ? 'Error from server (BadRequest): previous terminated container "' + container + '" in pod "' + pod + '" not found'
     : 'Error from server (BadRequest): container "' + container + '" in pod "' + pod + '" is waiting to start: PodInitializing');
 }
-fail('error: the fake kubectl does not know: ' + args.join(' '));
+return fail('error: the fake kubectl does not know: ' + args.join(' '));
+})();
 `;
 
 const FAKE_HELM = String.raw`
@@ -102,9 +106,8 @@ if (process.env.FAKE_CALLS) fs.appendFileSync(process.env.FAKE_CALLS, JSON.strin
 const args = process.argv.slice(2);
 if (args[0] === 'version') { process.stdout.write('v4.1.4'); process.exit(0); }
 const file = path.join(dir, args[0] === 'status' ? 'helm-status.json' : 'helm-history.json');
-if ((args[0] === 'status' || args[0] === 'history') && fs.existsSync(file)) { process.stdout.write(fs.readFileSync(file, 'utf8')); process.exit(0); }
-process.stderr.write('Error: release: not found\n');
-process.exit(1);
+if ((args[0] === 'status' || args[0] === 'history') && fs.existsSync(file)) process.stdout.write(fs.readFileSync(file, 'utf8'), () => process.exit(0));
+else process.stderr.write('Error: release: not found\n', () => process.exit(1));
 `;
 
 export interface FakeTools {
