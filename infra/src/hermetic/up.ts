@@ -8,7 +8,7 @@ import { root } from '../workspace';
 import { buildBinaries, buildImages, type Timed } from './build';
 import { apiserver, type Component, containerd, controllerManager, etcd, kubeconfigPath, kubelet, kubeProxy, networkPolicies, scheduler } from './components';
 import { isRunning, startDaemon } from './daemons';
-import { addRule, FORWARD_RULES, makeRootShared, NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, QUEUES, queueBound, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
+import { addRule, FORWARD_RULES, type IptablesRule, makeRootShared, NETWORK_POLICY_QUEUE, NETWORK_POLICY_RULES, QUEUES, queueBound, saveSysctls, SYSCTLS_SET, writeSysctls } from './host';
 import { snapshotChains } from './iptables';
 import { CONTEXT, type Layout, layout, NETWORK } from './layout';
 import { importImages, nodeAddress, ready } from './node';
@@ -41,16 +41,20 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
   };
   const save = () => writeRecord(l.recordFile, record);
   save();
+  // Recorded before it is added: cluster-down removes a rule even if cluster-up stopped right after.
+  const addRecordedRules = async (rules: IptablesRule[]) => {
+    for (const rule of rules) {
+      record.iptables.push(rule);
+      save();
+      await addRule(rule);
+    }
+  };
 
   await timed(`host: shared mounts, sysctls, FORWARD rules for ${NETWORK.podCidr}`, async () => {
     await makeRootShared();
     const failed = writeSysctls(SYSCTLS_SET);
     if (failed.length) throw new Error(`could not set ${failed.join('; ')}`);
-    for (const rule of FORWARD_RULES) {
-      record.iptables.push(rule);
-      save();
-      await addRule(rule);
-    }
+    await addRecordedRules(FORWARD_RULES);
   });
 
   const identities = newIdentities();
@@ -113,11 +117,7 @@ export async function clusterUp(l: Layout = layout(), timed: Timed = timer()): P
     if (!existsSync(QUEUES)) await runCommand('modprobe', ['nfnetlink_queue']);
     const d = start(networkPolicies(l));
     await waitUntil(`it listening on NFQUEUE ${NETWORK_POLICY_QUEUE}`, async () => isRunning(d) && queueBound(NETWORK_POLICY_QUEUE), 60_000, d);
-    for (const rule of NETWORK_POLICY_RULES) {
-      record.iptables.push(rule);
-      save();
-      await addRule(rule);
-    }
+    await addRecordedRules(NETWORK_POLICY_RULES);
   });
   await timed('addons: default StorageClass, CoreDNS, metrics-server', async () => {
     await importImages(l, [IMAGES.coredns, IMAGES.metricsServer]);
