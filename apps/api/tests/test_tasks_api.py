@@ -244,6 +244,52 @@ def test_request_id_is_returned_and_propagated(client: TestClient) -> None:
     assert replaced != "a b\tc"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/healthz", 200),
+        ("get", "/api/{user}/tasks", 200),
+        ("get", "/api/{user}/tasks/999999", 404),
+        ("post", "/api/{user}/tasks", 422),
+        ("get", "/api/{user}/tasks", 401),
+    ],
+)
+def test_every_answer_is_nosniff_and_never_cached(
+    client: TestClient, method: str, path: str, status: int
+) -> None:
+    user = new_user()
+    headers = {} if status == 401 else auth(user)
+    response = client.request(
+        method, path.format(user=user), headers=headers, json={} if method == "post" else None
+    )
+    assert response.status_code == status
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_too_large_and_unhandled_answers_carry_the_security_headers(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async def boom() -> None:
+        raise RuntimeError("something broke")
+
+    app.add_api_route("/test-only/boom", boom)
+    user = new_user()
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answers = [
+            client.get("/test-only/boom"),
+            client.post(
+                f"/api/{user}/tasks",
+                content=b"x" * (settings.max_body_bytes + 1),
+                headers=auth(user),
+            ),
+        ]
+    assert [a.status_code for a in answers] == [500, 413]
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["cache-control"] == "no-store"
+
+
 def test_unexpected_errors_are_json_500_with_the_request_id(settings: Settings) -> None:
     app = create_app(settings)
 

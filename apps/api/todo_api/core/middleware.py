@@ -17,9 +17,15 @@ logger = logging.getLogger("todo_api.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
+# Every answer is JSON about one user (or a probe): never sniffed as another type, never
+# kept by a shared cache or the browser's back/forward cache.
+_SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store"))
+
+
 class RequestContextMiddleware:
-    """Takes `X-Request-ID` from the caller (or makes one), returns it, and logs the
-    request with its route template, never its raw path (which holds user ids)."""
+    """Takes `X-Request-ID` from the caller (or makes one), returns it with the security
+    headers, and logs the request with its route template, never its raw path (which holds
+    user ids)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,10 +44,11 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
+                headers = list(message.get("headers", []))
+                present = {key.lower() for key, _ in headers}
+                headers.extend(h for h in _SECURITY_HEADERS if h[0] not in present)
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
             await send(message)
 
         response_started = False
