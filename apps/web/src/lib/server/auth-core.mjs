@@ -1,5 +1,16 @@
 // Better Auth's options for this app, in one place for the server and the migrate script.
 import { betterAuth } from 'better-auth';
+import { accountThrottle } from './account-throttle.mjs';
+
+/**
+ * Per client address (what `clientAddressHeader` names, see config.mjs), counted in the
+ * database like the per-account limit: sign-ups and sign-ins per minute, everything else
+ * under /api/auth at Better Auth's default of 100 per 10 seconds.
+ */
+export const ADDRESS_LIMITS = {
+  '/sign-in/*': { window: 60, max: 30 },
+  '/sign-up/*': { window: 60, max: 10 },
+};
 
 /**
  * The database Better Auth keeps its users and sessions in: PostgreSQL from DATABASE_URL,
@@ -41,6 +52,12 @@ export async function pingAuthDatabase(database, timeoutMs = 3000) {
   }
 }
 
+/** The account limit's table alone, for a server that runs with the limits off. */
+function accountThrottleSchemaOnly() {
+  const { id, schema } = accountThrottle();
+  return { id, schema };
+}
+
 /**
  * @param {import('./config.mjs').WebConfig} config
  * @param {any} database
@@ -57,9 +74,16 @@ export function authOptions(config, database, plugins = []) {
       expiresIn: 60 * 60 * 24 * 7, // a week
       updateAge: 60 * 60 * 24, // refreshed at most daily while in use
     },
-    rateLimit: { enabled: config.authRateLimit },
+    rateLimit: { enabled: config.authRateLimit, storage: /** @type {const} */ ('database'), customRules: ADDRESS_LIMITS },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [config.clientAddressHeader] },
+      // Secure cookies exactly when the public origin is HTTPS (a local http:// origin keeps working).
+      useSecureCookies: config.authUrl.startsWith('https://'),
+    },
     telemetry: { enabled: false },
-    plugins,
+    // The account limit's table is created even when AUTH_RATE_LIMIT=false, so turning the
+    // limits back on needs no migration.
+    plugins: config.authRateLimit ? [accountThrottle(), ...plugins] : [accountThrottleSchemaOnly(), ...plugins],
   };
 }
 

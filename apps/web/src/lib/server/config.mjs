@@ -17,8 +17,16 @@ export const MIN_SECRET_BYTES = 32;
  * @property {string} authUrl the public origin (BETTER_AUTH_URL; in development http://localhost:PORT)
  * @property {string[]} trustedOrigins every origin allowed to sign in and to change tasks
  * @property {number} tokenTtlSeconds lifetime of the tokens sent to the API
- * @property {boolean} authRateLimit Better Auth's per-IP rate limit on sign-in/sign-up
+ * @property {boolean} authRateLimit the per-address and per-account sign-in limits (AUTH_RATE_LIMIT)
+ * @property {string} clientAddressHeader the request header the client's address is read from:
+ *   TRUSTED_PROXY_HEADER when set, else the connection's own address (PEER_ADDRESS_HEADER)
  */
+
+/**
+ * Set on every request from the TCP connection's peer address (instrumentation-node.ts), any
+ * value the client sent replaced: what the limits key on when no trusted proxy is declared.
+ */
+export const PEER_ADDRESS_HEADER = 'x-todo-peer-address';
 
 /**
  * Every variable loadConfig reads, and whether production refuses to start without it
@@ -40,6 +48,7 @@ export const ENV_VARS = [
   { name: 'DATABASE_URL', requiredInProduction: false },
   { name: 'AUTH_SQLITE_PATH', requiredInProduction: false },
   { name: 'AUTH_RATE_LIMIT', requiredInProduction: false },
+  { name: 'TRUSTED_PROXY_HEADER', requiredInProduction: false },
 ];
 
 export class ConfigError extends Error {
@@ -100,6 +109,13 @@ export function loadConfig(env = process.env) {
   const ttl = Number(present(env.API_TOKEN_TTL_SECONDS) ?? 300);
   if (!Number.isInteger(ttl) || ttl < 10 || ttl > 300) problems.push('API_TOKEN_TTL_SECONDS must be a whole number from 10 to 300');
 
+  // The header an ingress controller overwrites with the client's address (ingress-nginx:
+  // x-real-ip). Never trusted by default: any client can send X-Forwarded-For.
+  const trustedProxyHeader = present(env.TRUSTED_PROXY_HEADER)?.toLowerCase();
+  if (trustedProxyHeader && !/^[a-z0-9][a-z0-9-]*$/.test(trustedProxyHeader)) {
+    problems.push('TRUSTED_PROXY_HEADER must be one header name, such as x-real-ip');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: /** @type {WebConfig['env']} */ (appEnv),
@@ -111,8 +127,9 @@ export function loadConfig(env = process.env) {
     authUrl: (authUrl ?? `http://localhost:${present(env.PORT) ?? 3000}`).replace(/\/$/, ''),
     trustedOrigins: origins,
     tokenTtlSeconds: ttl,
-    // On unless AUTH_RATE_LIMIT=false (browser tests sign up many users from one address).
+    // On unless AUTH_RATE_LIMIT=false (a load test from one address, say).
     authRateLimit: present(env.AUTH_RATE_LIMIT)?.toLowerCase() !== 'false',
+    clientAddressHeader: trustedProxyHeader ?? PEER_ADDRESS_HEADER,
   };
 }
 

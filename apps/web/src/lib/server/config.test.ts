@@ -1,7 +1,7 @@
 /** @jest-environment node */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, DEV_JWT_SECRET, loadConfig, normaliseDatabaseUrl } from './config.mjs';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, normaliseDatabaseUrl, PEER_ADDRESS_HEADER } from './config.mjs';
 
 const strong = 's'.repeat(40);
 const problems = (env: Record<string, string>) => {
@@ -68,6 +68,12 @@ describe('loadConfig', () => {
 
   it('falls back to BETTER_AUTH_SECRET for the API token key, like the API does', () => {
     expect(loadConfig({ BETTER_AUTH_SECRET: strong }).jwtSecret).toBe(strong);
+  });
+
+  it('reads client addresses from the connection unless a trusted proxy header is declared', () => {
+    expect(loadConfig({}).clientAddressHeader).toBe(PEER_ADDRESS_HEADER);
+    expect(loadConfig({ TRUSTED_PROXY_HEADER: ' X-Real-IP ' }).clientAddressHeader).toBe('x-real-ip');
+    expect(problems({ TRUSTED_PROXY_HEADER: 'x-real-ip, x-forwarded-for' })).toEqual(['TRUSTED_PROXY_HEADER must be one header name, such as x-real-ip']);
   });
 
   it('uses the same development placeholder as the API', () => {
