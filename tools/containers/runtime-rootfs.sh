@@ -2,7 +2,8 @@
 # Assemble a minimal runtime root filesystem for a `FROM scratch` image stage: the given
 # files and directories, the shared libraries their programs and modules load (found with
 # ldd), a passwd/group entry for the app's numeric user, the CA bundle and /tmp. No shell,
-# no package manager, no coreutils: only what the interpreter and the app load.
+# no package manager, no coreutils: only what the interpreter and the app load. A manifest,
+# /usr/share/todo/debian-packages.tsv, names the Debian package of every file (for the SBOM).
 #
 #   runtime-rootfs.sh ROOTFS UID GID PATH...
 #
@@ -74,4 +75,44 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
 fi
 [ -f /etc/os-release ] && cp -L /etc/os-release "$rootfs/etc/os-release"
+
+# Which Debian package each file in the rootfs came from, for the image's SBOM
+# (tools/images/src/image-contents.ts): one `path<TAB>package<TAB>version<TAB>arch` line per
+# file, from the builder's dpkg database (the file lists `dpkg -S` searches, and `dpkg-query
+# -W` for the versions). A path may be listed under /lib or /usr/lib (merged /usr), so both
+# are looked up. Generated files are credited to the package that generates them (the CA
+# bundle to ca-certificates). Files of no package (a /usr/local interpreter, the app) and
+# the files written above (ld.so.conf, passwd, group) are not listed. Sorted: the same
+# files give the same manifest.
+manifest=/usr/share/todo/debian-packages.tsv
+if [ -d /var/lib/dpkg/info ] && command -v dpkg-query > /dev/null; then
+  versions=$(mktemp)
+  dpkg-query -W -f '${binary:Package}\t${Version}\t${Architecture}\n' > "$versions"
+  mkdir -p "$rootfs$(dirname "$manifest")"
+  (cd "$rootfs" && find . \( -type f -o \( -type l ! -xtype d \) \) ! -path ".$manifest" | sed 's#^\.##') |
+    awk -F '\t' -v OFS='\t' -v versions="$versions" '
+      BEGIN {
+        while ((getline line < versions) > 0) { split(line, f, "\t"); version[f[1]] = f[2]; arch[f[1]] = f[3] }
+        generated["/etc/ssl/certs/ca-certificates.crt"] = "ca-certificates"
+        split("/etc/ld.so.conf /etc/ld.so.cache /etc/passwd /etc/group", ours, " ")
+        for (i in ours) written[ours[i]] = 1
+      }
+      FILENAME != "-" {
+        if (FNR == 1) { pkg = FILENAME; sub(/.*\//, "", pkg); sub(/\.list$/, "", pkg) }
+        if (!($0 in owner)) owner[$0] = pkg
+        next
+      }
+      {
+        path = $0; other = path
+        if (path in written) next
+        if (other ~ /^\/usr\//) sub(/^\/usr/, "", other); else other = "/usr" other
+        p = (path in owner) ? owner[path] : (other in owner) ? owner[other] : ""
+        if (p == "" && (path in generated)) for (q in version) { name = q; sub(/:.*/, "", name); if (name == generated[path]) p = q }
+        if (p == "" || !(p in version)) next
+        name = p; sub(/:.*/, "", name)
+        print path, name, version[p], arch[p]
+      }' /var/lib/dpkg/info/*.list - | LC_ALL=C sort > "$rootfs$manifest"
+  rm -f "$versions"
+  echo "runtime-rootfs: $(cut -f 2 "$rootfs$manifest" | sort -u | wc -l) Debian packages in $manifest"
+fi
 exit 0

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseDeployArgs } from './cli';
 import { type DeployOptions, imagesToLoad, listImagesCommand, loadCommand, planDeploy, readImageReports } from './plan';
 
-const report = (image: string, tag: string) => ({ image, tag, ref: `${image}:${tag}`, movingTag: `${image}:dev`, id: 'sha256:0', size: 1, built: false, buildSeconds: 0 });
+const report = (image: string, tag: string) => ({ image, tag, ref: `${image}:${tag}`, movingTag: `${image}:dev`, id: 'sha256:0', size: 1, built: false, buildSeconds: 0, sbom: `dist/images/${image}.cdx.json`, sbomDigest: 'sha256:1' });
 const reports = { api: report('todo-api', 'nx-111'), web: report('todo-web', 'nx-222') };
 const options = (over: Partial<DeployOptions> = {}): DeployOptions => ({ ...parseDeployArgs([]), ...over });
 

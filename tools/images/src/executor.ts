@@ -4,13 +4,16 @@
 // cache: when it already holds `<image>:nx-<hash>`, nothing is built; when it does not (a
 // pruned daemon, a fresh machine, Minikube's own engine), the image is built through
 // @nx-tools/nx-container. Nx's own cache is off for this target (`cache: false`), because a
-// cache hit would skip this check. The JSON report names the image for later deploy steps.
+// cache hit would skip this check. Then the SBOM (sbom-label.ts): read from the image, written
+// next to the report, its digest a label of the image that is tagged. The JSON report names
+// the image and its SBOM for later deploy steps.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import type { run } from '@nx-tools/nx-container';
 import { attemptCommand, Docker } from '@todo/kube';
 import { type ImageReport, writeImageReport } from './report';
+import { ensureSbom } from './sbom-label';
 
 type BuildOptions = Parameters<typeof run>[0];
 
@@ -23,6 +26,9 @@ export interface DockerImageOptions {
   baseImages?: Record<string, string>;
   /** where the report goes, relative to the workspace */
   report: string;
+  /** where the CycloneDX SBOM goes, relative to the workspace; default the report's path
+   * with `.cdx.json` for `.json` */
+  sbom?: string;
   /** options for @nx-tools/nx-container's build executor */
   build: BuildOptions;
 }
@@ -101,18 +107,21 @@ export default async function dockerImage(options: DockerImageOptions, context: 
     // Loaded only when something is built: a reused image needs none of it.
     const { run: nxContainer } = await import('@nx-tools/nx-container');
     const started = performance.now();
-    const result = await nxContainer({ engine: 'docker', load: true, ...options.build, 'build-args': args, tags: [ref, moving] }, context);
+    // Tagged `ref` alone: the image moving gets is the labelled one, made below.
+    const result = await nxContainer({ engine: 'docker', load: true, ...options.build, 'build-args': args, tags: [ref] }, context);
     if (!result.success) return result;
     built = true;
     buildSeconds = Math.round((performance.now() - started) / 100) / 10;
   }
+  const sbom = options.sbom ?? options.report.replace(/(\.json)?$/, '.cdx.json');
+  const { digest: sbomDigest } = await ensureSbom(docker, { root: context.root, ref, image: options.image, tag, file: sbom });
   await docker.run(['tag', ref, moving]);
   const found = await inspect(ref);
   if (!found) {
     console.error(`docker-build: the build finished but the engine has no ${ref}`);
     return { success: false };
   }
-  const report: ImageReport = { image: options.image, tag, ref, movingTag: moving, id: found.id, size: found.size, built, buildSeconds };
+  const report: ImageReport = { image: options.image, tag, ref, movingTag: moving, id: found.id, size: found.size, built, buildSeconds, sbom, sbomDigest };
   writeImageReport(context.root, report, options.report);
   console.log(`docker-build: ${ref} ${(found.size / 1e6).toFixed(1)} MB (${built ? 'built' : 'reused'}) → ${options.report}`);
   return { success: true };

@@ -53,10 +53,11 @@ test('a project with a Dockerfile at its root gets docker-build, read from the D
     executor: '@todo/images:docker-build',
     cache: false,
     inputs: ['production', 'pythonLock', 'image', { env: 'TODO_PYTHON_IMAGE' }],
-    outputs: ['{workspaceRoot}/dist/images/todo-api.json'],
+    outputs: ['{workspaceRoot}/dist/images/todo-api.json', '{workspaceRoot}/dist/images/todo-api.cdx.json'],
     options: {
       image: 'todo-api',
       report: 'dist/images/todo-api.json',
+      sbom: 'dist/images/todo-api.cdx.json',
       baseImages: { PYTHON_IMAGE: 'TODO_PYTHON_IMAGE' },
       build: { context: '.', file: 'apps/api/Dockerfile' },
     },

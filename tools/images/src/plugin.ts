@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type CreateNodes, type CreateNodesResult, type TargetConfiguration, createNodesFromFiles } from '@nx/devkit';
 import { baseImageArgs, copiedPaths } from './dockerfile';
-import { imageName, imageReportPath } from './report';
+import { imageName, imageReportPath, imageSbomPath } from './report';
 
 export interface ImagesPluginOptions {
   /** default `docker-build` */
@@ -44,6 +44,7 @@ export function dockerBuildTarget(workspaceRoot: string, projectRoot: string, pr
   const baseImages = baseImageArgs(dockerfile);
   const image = imageName(project);
   const report = imageReportPath(image);
+  const sbom = imageSbomPath(image);
   const inputs: Input[] = [
     'production',
     ...others.map((name) => ({ input: 'production', projects: [name] })),
@@ -56,10 +57,11 @@ export function dockerBuildTarget(workspaceRoot: string, projectRoot: string, pr
     // Nx's cache stays off: a cache hit would skip the executor's own check of the engine.
     cache: false,
     inputs,
-    outputs: [`{workspaceRoot}/${report}`],
+    outputs: [`{workspaceRoot}/${report}`, `{workspaceRoot}/${sbom}`],
     options: {
       image,
       report,
+      sbom,
       baseImages,
       build: { context: '.', file: `${projectRoot}/Dockerfile` },
     },

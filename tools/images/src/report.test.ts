@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ImageReport, imageName, imageReportPath, readImageReport, writeImageReport } from './report';
+import { type ImageReport, imageName, imageReportPath, imageSbomPath, readImageReport, writeImageReport } from './report';
 
 const report: ImageReport = {
   image: 'todo-api',
@@ -12,6 +12,8 @@ const report: ImageReport = {
   size: 42_000_000,
   built: true,
   buildSeconds: 61.5,
+  sbom: 'dist/images/todo-api.cdx.json',
+  sbomDigest: 'sha256:def',
 };
 
 let root: string;
@@ -24,6 +26,7 @@ test('images are named after their project', () => {
   expect(imageName('api')).toBe('todo-api');
   expect(imageName('todo-api')).toBe('todo-api');
   expect(imageReportPath('web')).toBe('dist/images/todo-web.json');
+  expect(imageSbomPath('api')).toBe('dist/images/todo-api.cdx.json');
 });
 
 test('a written report reads back by project or by image', () => {
@@ -42,4 +45,10 @@ test('a report missing a field is refused with the field named', () => {
   const { buildSeconds: _dropped, ...old } = report;
   writeFileSync(path.join(root, writeImageReport(root, report)), JSON.stringify(old));
   expect(() => readImageReport(root, 'api')).toThrow('"buildSeconds" should be a number');
+});
+
+test('a report from before SBOMs is refused, naming the field', () => {
+  const { sbomDigest: _dropped, ...old } = report;
+  writeFileSync(path.join(root, writeImageReport(root, report)), JSON.stringify(old));
+  expect(() => readImageReport(root, 'api')).toThrow('"sbomDigest" should be a string');
 });

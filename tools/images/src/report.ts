@@ -26,6 +26,10 @@ export interface ImageReport {
   built: boolean;
   /** wall-clock seconds of the build, 0 when reused */
   buildSeconds: number;
+  /** the CycloneDX 1.5 SBOM read from the image, relative to the workspace, e.g. dist/images/todo-api.cdx.json */
+  sbom: string;
+  /** `sha256:<hex>` of the SBOM file, also the image's `org.todo.sbom.digest` label */
+  sbomDigest: string;
 }
 
 /** The image name for a project (`web` → `todo-web`); an image name is returned as is. */
@@ -38,6 +42,11 @@ export function imageReportPath(projectOrImage: string): string {
   return `${REPORT_DIR}/${imageName(projectOrImage)}.json`;
 }
 
+/** The SBOM's path relative to the workspace root, e.g. dist/images/todo-api.cdx.json. */
+export function imageSbomPath(projectOrImage: string): string {
+  return `${REPORT_DIR}/${imageName(projectOrImage)}.cdx.json`;
+}
+
 const FIELDS: Record<keyof ImageReport, 'string' | 'number' | 'boolean'> = {
   image: 'string',
   tag: 'string',
@@ -47,6 +56,8 @@ const FIELDS: Record<keyof ImageReport, 'string' | 'number' | 'boolean'> = {
   size: 'number',
   built: 'boolean',
   buildSeconds: 'number',
+  sbom: 'string',
+  sbomDigest: 'string',
 };
 
 /** Checks a parsed report field by field, so a stale or hand-edited file fails here with
