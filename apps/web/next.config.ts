@@ -11,6 +11,10 @@ const nextConfig: NextConfig = {
   // Native and driver packages stay as plain requires in the server bundle.
   serverExternalPackages: ['better-sqlite3', 'pg'],
   poweredByHeader: false,
+  // Everything else gets its headers from src/proxy.ts, which static assets skip.
+  async headers() {
+    return [{ source: '/_next/static/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] }];
+  },
   reactStrictMode: true,
   // `next dev` serves its scripts and live-reload socket (/_next/*) only to pages opened at
   // localhost; opened by another name the page never hydrates. Loopback names only.

@@ -2,7 +2,7 @@
 // user sees: empty, with tasks, while editing, and with an error shown; the assistant's panel
 // beside the list and as an open drawer on a phone.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from './fixtures';
 import { addTask, chatLog, chatPanel, say, signUp } from './helpers';
 import { startApi, stopApi } from './stack';
 

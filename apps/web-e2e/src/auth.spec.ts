@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { PASSWORD, alertIn, newEmail, signIn, signUp } from './helpers';
 
 test('a visitor is sent to sign in', async ({ page }) => {

@@ -1,6 +1,6 @@
 // One production build, two environments: the backend URL is read at run time, never
 // inlined at build time (PITFALLS: NEXT_PUBLIC_* and rewrites are frozen by `next build`).
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The assistant, end to end: the real API with its default (offline) assistant behind the web
 // proxy. What it does shows in the task list at once, and the conversation survives a reload.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { chatLog, chatPanel, chatStatus, lastAnswer, say, signUp, taskList, twoUsers } from './helpers';
 import { startApi, stopApi } from './stack';
 
@@ -46,8 +46,8 @@ test('add and complete a task by chat; the list follows; a reload keeps the conv
   await expect(log.getByText('mark it done')).toBeVisible();
 });
 
-test('a second user’s chat never touches or sees the first user’s tasks or conversations', async ({ browser }) => {
-  const { alicePage, bobPage, close } = await twoUsers(browser);
+test('a second user’s chat never touches or sees the first user’s tasks or conversations', async ({ browser, pageChecks }) => {
+  const { alicePage, bobPage, close } = await twoUsers(browser, pageChecks);
 
   await say(alicePage, 'add buy milk');
   await expect(taskList(alicePage).getByRole('checkbox', { name: 'Buy milk' })).toBeVisible();

@@ -1,5 +1,5 @@
 // The production server refuses to start without its configuration, naming each variable.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import path from 'node:path';
 import { attemptCommand } from '@todo/kube';
 import { readState, root } from './stack';

@@ -1,7 +1,7 @@
 // `next dev` opened by 127.0.0.1, not only localhost, must serve its scripts so the page
 // hydrates (Next.js 16 blocks dev resources for other hosts unless allowedDevOrigins names them).
 // Needs the source tree and the API's address: skipped against the container stack.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,7 @@
-import { type Browser, expect, type Page } from '@playwright/test';
+import { type APIRequest, type APIRequestContext, type Browser, expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
+import { watchContext } from './fixtures';
+import { E2E_CLIENT_ADDRESS_HEADER } from './stack';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -18,10 +20,15 @@ export async function signUp(page: Page, email = newEmail()): Promise<string> {
 
 /**
  * Two new users, each signed up in a browser context of their own (separate cookies), for
- * the isolation tests. `close()` ends both contexts.
+ * the isolation tests; the contexts are watched like the test's own (`pageChecks`).
+ * `close()` ends both contexts.
  */
-export async function twoUsers(browser: Browser): Promise<{ alicePage: Page; bobPage: Page; close: () => Promise<void> }> {
+export async function twoUsers(
+  browser: Browser,
+  pageChecks: string[],
+): Promise<{ alicePage: Page; bobPage: Page; close: () => Promise<void> }> {
   const contexts = [await browser.newContext(), await browser.newContext()];
+  for (const context of contexts) watchContext(context, pageChecks);
   const [alicePage, bobPage] = await Promise.all(contexts.map((context) => context.newPage()));
   await signUp(alicePage!);
   await signUp(bobPage!);
@@ -75,3 +82,24 @@ export async function say(page: Page, text: string): Promise<void> {
 
 /** The text of the assistant's latest answer. */
 export const lastAnswer = (page: Page) => chatLog(page).locator('.from-assistant').last();
+
+// The sign-in limit specs' client: HTTP only, as a password-guessing script would be.
+export const LIMIT = 10; // apps/web/src/lib/server/account-throttle.mjs ACCOUNT_LIMIT.maxFailures
+
+export async function client(request: APIRequest, origin: string, address: string): Promise<APIRequestContext> {
+  return request.newContext({ baseURL: origin, extraHTTPHeaders: { Origin: origin, [E2E_CLIENT_ADDRESS_HEADER]: address } });
+}
+
+export async function signUpBy(request: APIRequestContext): Promise<string> {
+  const email = newEmail('owner');
+  const answer = await request.post('/api/auth/sign-up/email', { data: { email, password: PASSWORD, name: 'Owner' } });
+  expect(answer.status()).toBe(200);
+  return email;
+}
+
+export const guess = (request: APIRequestContext, email: string, i: number) =>
+  request.post('/api/auth/sign-in/email', {
+    data: { email, password: `not-the-password-${i}` },
+    headers: { 'X-Forwarded-For': `203.0.113.${(i % 250) + 1}` },
+  });
+

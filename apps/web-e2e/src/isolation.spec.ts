@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addTask, taskList, twoUsers } from './helpers';
 
-test('two users in two browsers never see each other’s tasks', async ({ browser }) => {
-  const { alicePage, bobPage, close } = await twoUsers(browser);
+test('two users in two browsers never see each other’s tasks', async ({ browser, pageChecks }) => {
+  const { alicePage, bobPage, close } = await twoUsers(browser, pageChecks);
 
   await addTask(alicePage, 'Alice’s secret plan');
   await addTask(bobPage, 'Bob’s shopping');

@@ -1,6 +1,6 @@
 // A page whose scripts never run says so instead of sitting there with disabled forms.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { notice } from './helpers';
 
 test('with JavaScript off the sign-in page says the page has not started, and why', async ({ browser }) => {

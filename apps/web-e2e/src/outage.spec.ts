@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addTask, alertIn, signUp, taskList } from './helpers';
 import { startApi, stopApi } from './stack';
 

@@ -1,5 +1,5 @@
 // What reaches the browser: never a secret, a token, or the API's address.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addTask, signUp } from './helpers';
 import { readState } from './stack';
 

@@ -50,6 +50,12 @@ export interface KubernetesTarget {
   webImage: string;
 }
 
+/**
+ * The header the stack's web servers trust as their proxy's client address
+ * (TRUSTED_PROXY_HEADER): each test sends its own (fixtures.ts), so the limits stay on.
+ */
+export const E2E_CLIENT_ADDRESS_HEADER = 'x-e2e-client-address';
+
 export const ports = {
   web: Number(process.env.E2E_WEB_PORT ?? 3901),
   api: Number(process.env.E2E_API_PORT ?? 8901),
@@ -138,7 +144,14 @@ export function webSpec(port: number, backendUrl: string, extra: Record<string, 
     command: process.execPath,
     args: [standaloneServer],
     cwd: path.dirname(standaloneServer),
-    env: { PORT: String(port), HOSTNAME: '127.0.0.1', BACKEND_URL: backendUrl, BETTER_AUTH_URL: `http://127.0.0.1:${port}`, ...extra },
+    env: {
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      BACKEND_URL: backendUrl,
+      BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+      TRUSTED_PROXY_HEADER: E2E_CLIENT_ADDRESS_HEADER,
+      ...extra,
+    },
     log: path.join(reports, `web-${port}.log`),
   };
 }
@@ -169,7 +182,6 @@ export async function startStack(): Promise<StackState> {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: secrets.jwt,
       BETTER_AUTH_SECRET: secrets.auth,
-      AUTH_RATE_LIMIT: 'false', // many sign-ups from one address
     });
     state.pids!.web = launch(web).pid!;
     state.specs!.web = web;

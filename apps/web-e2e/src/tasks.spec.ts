@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addTask, signUp, taskList } from './helpers';
 
 test('create, edit, complete, filter, search and delete tasks; reload keeps them', async ({ page }) => {

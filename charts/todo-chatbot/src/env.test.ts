@@ -14,6 +14,7 @@ import {
   podOf,
   podSpecs,
   podsSelectedBy,
+  render,
   renderMatrix,
   resolvedEnv,
   spec,
@@ -126,6 +127,16 @@ describe('web container', () => {
       const backends = podsSelectedBy(r.objects, { matchLabels: spec<ServiceSpec>(svc).selector }).map((p) => id(p.owner));
       expect({ where: r.label, backends }).toEqual({ where: r.label, backends: [`Deployment/${FULLNAME}-api`] });
     }
+  });
+
+  test('trusts a client address header only behind the Ingress (x-real-ip, which ingress-nginx overwrites) or when told', async () => {
+    for (const r of renders) {
+      const env = resolvedEnv(r.objects, appContainer(r.objects, 'web'));
+      const ingress = r.objects.some((o) => o.kind === 'Ingress');
+      expect({ where: r.label, header: env.get('TRUSTED_PROXY_HEADER')?.value }).toEqual({ where: r.label, header: ingress ? 'x-real-ip' : undefined });
+    }
+    const told = await render('default', { set: { 'web.trustedProxyHeader': 'x-client-ip' } });
+    expect(resolvedEnv(told.objects, appContainer(told.objects, 'web')).get('TRUSTED_PROXY_HEADER')?.value).toBe('x-client-ip');
   });
 
   test('web and api take JWT_SECRET from the same Secret key, and reach the same database', () => {

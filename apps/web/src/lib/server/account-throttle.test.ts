@@ -49,6 +49,9 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+// Every sign-in hashes a password (scrypt): on a busy 2-core machine 100 of them take a while.
+jest.setTimeout(120_000);
+
 describe('the per-account sign-in limit', () => {
   it('stops 100 guesses with a new forged X-Forwarded-For each at the limit, with Retry-After', async () => {
     const web = replica();

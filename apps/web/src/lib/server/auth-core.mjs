@@ -1,6 +1,7 @@
 // Better Auth's options for this app, in one place for the server and the migrate script.
 import { betterAuth } from 'better-auth';
 import { accountThrottle } from './account-throttle.mjs';
+import { PEER_ADDRESS_HEADER } from './config.mjs';
 
 /**
  * Per client address (what `clientAddressHeader` names, see config.mjs), counted in the
@@ -76,7 +77,9 @@ export function authOptions(config, database, plugins = []) {
     },
     rateLimit: { enabled: config.authRateLimit, storage: /** @type {const} */ ('database'), customRules: ADDRESS_LIMITS },
     advanced: {
-      ipAddress: { ipAddressHeaders: [config.clientAddressHeader] },
+      // The declared proxy's header first; a request that did not come through it (a
+      // port-forward, say) is keyed on its connection rather than on one shared bucket.
+      ipAddress: { ipAddressHeaders: [...new Set([config.clientAddressHeader, PEER_ADDRESS_HEADER])] },
       // Secure cookies exactly when the public origin is HTTPS (a local http:// origin keeps working).
       useSecureCookies: config.authUrl.startsWith('https://'),
     },

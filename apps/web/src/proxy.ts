@@ -1,0 +1,27 @@
+// Next.js's request "proxy" file convention (before Next 16: middleware). It runs before every
+// page and route handler and adds the security headers; a page also gets this render's CSP
+// nonce, which Next reads from the request's Content-Security-Policy and puts on its scripts.
+// (Not to be confused with lib/server/proxy.ts, which forwards browser calls to the API.)
+import { type NextRequest, NextResponse } from 'next/server';
+import { getConfig } from './lib/server/config.mjs';
+import { contentSecurityPolicy, securityHeaders } from './lib/server/security-headers';
+
+export function proxy(request: NextRequest): NextResponse {
+  const config = getConfig();
+  const options = {
+    nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64'),
+    publicOrigin: config.authUrl,
+    development: process.env.NODE_ENV === 'development',
+  };
+  const page = !request.nextUrl.pathname.startsWith('/api/');
+  const forwarded = new Headers(request.headers);
+  if (page) forwarded.set('content-security-policy', contentSecurityPolicy(options));
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  for (const [name, value] of Object.entries(securityHeaders(options, page))) response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  // Static assets are immutable files with their own nosniff (next.config.ts).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
