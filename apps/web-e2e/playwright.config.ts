@@ -13,7 +13,7 @@ const attached = Boolean(process.env.E2E_STACK_STATE);
 
 export default defineConfig({
   testDir: './src',
-  testIgnore: attached ? ['**/backend-url.spec.ts', '**/dev-server.spec.ts', '**/throttle-replicas.spec.ts'] : [],
+  testIgnore: attached ? ['**/backend-url.spec.ts', '**/dev-server.spec.ts', '**/throttle-replicas.spec.ts', '**/trail.spec.ts'] : [],
   outputDir: `${reports}/artifacts`,
   globalSetup: './src/global-setup.ts',
   globalTeardown: './src/global-teardown.ts',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './src/lib/server/security-headers';
 
 const workspaceRoot = path.join(__dirname, '../..');
 
@@ -9,11 +10,11 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: workspaceRoot,
   turbopack: { root: workspaceRoot },
   // Native and driver packages stay as plain requires in the server bundle.
-  serverExternalPackages: ['better-sqlite3', 'pg'],
+  serverExternalPackages: ['better-sqlite3', 'pg', 'prom-client'],
   poweredByHeader: false,
-  // Everything else gets its headers from src/proxy.ts, which static assets skip.
+  // Every answer; what depends on the request (CSP nonce, no-store, HSTS) comes from src/proxy.ts.
   async headers() {
-    return [{ source: '/_next/static/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] }];
+    return [{ source: '/:path*', headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) }];
   },
   reactStrictMode: true,
   // `next dev` serves its scripts and live-reload socket (/_next/*) only to pages opened at

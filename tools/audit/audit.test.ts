@@ -83,7 +83,7 @@ const text = (run: AuditRun): string => run.lines.join('\n');
 
 const HIGH = npmAdvisory(1096302, 'high', 'GHSA-35jh-r3h4-6jhm', '<4.17.21');
 const allow = (over: Partial<Entry> = {}): Entry => ({
-  id: 'GHSA-35jh-r3h4-6jhm', package: 'lodash', reason: 'only reachable from build tooling', expires: '2026-12-31', ...over,
+  id: 'GHSA-35jh-r3h4-6jhm', package: 'lodash', reason: 'only reachable from build tooling', expires: '2026-11-30', ...over,
 });
 
 test('npm: asked as npm audit asks (POST, gzipped JSON, name → versions), a high advisory fails', async () => {
@@ -135,6 +135,13 @@ test('an expired allow-list entry fails, naming it, even when the finding it cov
   assert.match(text(clean), /EXPIRED allow-list entry .* entries\[0\] GHSA-35jh-r3h4-6jhm/);
   // The expiry day itself still counts.
   assert.equal((await audit(workspace([allow({ expires: TODAY })]), await fake({ npm: { lodash: [HIGH] } }))).exitCode, 0);
+});
+
+test('an allow-list entry may accept an advisory for 180 days at most', async () => {
+  const run = await audit(workspace([allow({ expires: '2026-12-13' })]), await fake({ npm: { lodash: [HIGH] } }));
+  assert.equal(run.exitCode, 1, text(run));
+  assert.match(text(run), /runs past 2026-12-12: accept an advisory for at most 180 days/);
+  assert.equal((await audit(workspace([allow({ expires: '2026-12-12' })]), await fake({ npm: { lodash: [HIGH] } }))).exitCode, 0);
 });
 
 test('Python: any advisory fails unless allow-listed (by id or alias); withdrawn ones are ignored', async () => {

@@ -10,6 +10,8 @@ import { describeEntry, entryMatches, isExpired, type AllowEntry } from './allow
 import type { Finding, Severity, SourceResult } from './model';
 
 const FAILING_NPM: readonly Severity[] = ['critical', 'high', 'unknown'];
+/** The longest an allow-list entry may accept an advisory for, counted from the run's day. */
+export const MAX_ACCEPTANCE_DAYS = 180;
 
 export function failsBySeverity(finding: Finding): boolean {
   return finding.ecosystem === 'pypi' || FAILING_NPM.includes(finding.severity);
@@ -45,6 +47,8 @@ export interface Verdict {
   unreachable: SourceResult[];
   exitCode: 0 | 1 | 2;
   failures: string[];
+  /** Entries that accept an advisory for longer than MAX_ACCEPTANCE_DAYS, as sentences. */
+  tooLong: string[];
 }
 
 export function judge(results: SourceResult[], entries: AllowEntry[], today: string, requireSources: boolean): Verdict {
@@ -79,6 +83,12 @@ export function judge(results: SourceResult[], entries: AllowEntry[], today: str
     }
   }
   for (const entry of expired) failures.push(`expired allow-list entry ${describeEntry(entry)}`);
+  // An acceptance is reviewed at least twice a year: no entry may run further ahead than that.
+  const latest = new Date(Date.parse(`${today}T00:00:00Z`) + MAX_ACCEPTANCE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const tooLong = entries
+    .filter((e) => e.expires > latest)
+    .map((entry) => `allow-list entry ${describeEntry(entry)} runs past ${latest}: accept an advisory for at most ${MAX_ACCEPTANCE_DAYS} days, then review it`);
+  failures.push(...tooLong);
   const exitCode = failures.length > 0 ? 1 : requireSources && unreachable.length > 0 ? 2 : 0;
   return {
     sources,
@@ -88,5 +98,6 @@ export function judge(results: SourceResult[], entries: AllowEntry[], today: str
     unreachable,
     exitCode,
     failures,
+    tooLong,
   };
 }

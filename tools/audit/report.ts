@@ -75,6 +75,7 @@ export function renderText(verdict: Verdict, context: RunContext): string[] {
       lines.push(`  ignored (withdrawn) ${finding.ecosystem} ${finding.package} ${versions(finding)}: ${finding.id}`);
     }
   }
+  for (const sentence of verdict.tooLong) lines.push(`TOO LONG: ${sentence}`);
   for (const entry of verdict.expired) {
     lines.push(`EXPIRED allow-list entry in ${context.allowlist}: ${describeEntry(entry)} — renew it with a new reason or remove it`);
   }

@@ -14,7 +14,7 @@ export * from '@playwright/test';
 export const clientAddress = () => `198.18.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 
 const REQUIRED_PAGE_HEADERS: Record<string, RegExp> = {
-  'content-security-policy': /script-src 'self' 'nonce-[^']+' 'strict-dynamic'.*frame-ancestors 'none'/,
+  'content-security-policy': /script-src 'self' 'nonce-[^']+' 'strict-dynamic'.*connect-src 'self'( ws:)?;.*frame-ancestors 'none'/,
   'x-content-type-options': /^nosniff$/,
   'x-frame-options': /^DENY$/,
   'referrer-policy': /^strict-origin-when-cross-origin$/,
@@ -28,12 +28,17 @@ export function watchContext(context: BrowserContext, into: string[]): void {
       if (/Content Security Policy/i.test(message.text())) into.push(`CSP violation on ${page.url()}: ${message.text()}`);
     });
     page.on('response', (response) => {
-      if (response.request().resourceType() !== 'document' || response.status() !== 200) return;
+      // Every page the browser shows, error pages included (a redirect shows nothing itself).
+      if (response.request().resourceType() !== 'document' || (response.status() >= 300 && response.status() < 400)) return;
       const headers = response.headers();
       for (const [name, shape] of Object.entries(REQUIRED_PAGE_HEADERS)) {
         if (!shape.test(headers[name] ?? '')) into.push(`${response.url()} lacks ${name} (got ${JSON.stringify(headers[name] ?? null)})`);
       }
-      if (/script-src[^;]*unsafe-inline/.test(headers['content-security-policy'] ?? '')) into.push(`${response.url()}: CSP allows inline scripts`);
+      const csp = headers['content-security-policy'] ?? '';
+      if (/script-src[^;]*unsafe-inline/.test(csp)) into.push(`${response.url()}: CSP allows inline scripts`);
+      // Only `next dev` (its live-reload socket is the tell) may use eval and inline styles.
+      const development = /connect-src 'self' ws:/.test(csp);
+      if (!development && /unsafe-eval|style-src[^;]*unsafe-inline/.test(csp)) into.push(`${response.url()}: CSP allows eval or inline styles`);
     });
   };
   context.pages().forEach(onPage);

@@ -17,8 +17,15 @@ test('an inline script slipped into a page (as an XSS would) is refused, and the
   pageChecks.splice(0); // the one violation this test provoked on purpose
 });
 
+test('a page that does not exist is an error page under the same policy, with no violation', async ({ page }) => {
+  const answer = await page.goto('/no-such-page');
+  expect(answer?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  // fixtures.ts checks this page's headers and fails the test on any CSP violation.
+});
+
 test('the proxied API answers are nosniff, unframable and never cached', async ({ request }) => {
-  for (const url of ['/api/healthz', '/api/tasks']) {
+  for (const url of ['/api/healthz', '/api/tasks', '/api/auth/get-session']) {
     const answer = await request.get(url);
     const headers = answer.headers();
     expect({ url, nosniff: headers['x-content-type-options'], frame: headers['x-frame-options'] }).toEqual({ url, nosniff: 'nosniff', frame: 'DENY' });

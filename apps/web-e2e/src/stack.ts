@@ -150,6 +150,7 @@ export function webSpec(port: number, backendUrl: string, extra: Record<string, 
       BACKEND_URL: backendUrl,
       BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
       TRUSTED_PROXY_HEADER: E2E_CLIENT_ADDRESS_HEADER,
+      METRICS_PORT: String(port + 1000), // several web servers run at once here
       ...extra,
     },
     log: path.join(reports, `web-${port}.log`),

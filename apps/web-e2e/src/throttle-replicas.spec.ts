@@ -1,8 +1,10 @@
 // Two web processes (two replicas) on one PostgreSQL share the per-account count: guesses
-// alternated between them are stopped at the same limit. Starts its own second server from the
-// local build, so it is not run against the images (playwright.config.ts).
+// alternated between them are stopped at the same limit. And a process with no trusted proxy
+// keys the per-address limit on the connection, whatever headers a client forges. These start
+// web servers of their own from the local build, so they do not run against the images
+// (playwright.config.ts).
 import { clientAddress, expect, test } from './fixtures';
-import { client, guess, LIMIT, signUpBy } from './helpers';
+import { client, guess, LIMIT, newEmail, PASSWORD, signUpBy } from './helpers';
 import { launch, readState, stopLaunched, waitForHttp, webSpec } from './stack';
 
 test('two web processes on one database share one count', async ({ playwright, baseURL }) => {
@@ -27,3 +29,31 @@ test('two web processes on one database share one count', async ({ playwright, b
   }
 });
 
+
+test('with no trusted proxy, a process keys the address limit on the connection, not on forged headers', async ({ playwright }) => {
+  const state = readState();
+  // No TRUSTED_PROXY_HEADER: as a release without an Ingress runs.
+  const spec = webSpec(3961, state.apiUrl, {
+    APP_ENV: 'production',
+    DATABASE_URL: state.databaseUrl,
+    JWT_SECRET: state.secrets.jwt,
+    BETTER_AUTH_SECRET: state.secrets.auth,
+  });
+  delete spec.env.TRUSTED_PROXY_HEADER;
+  const server = launch(spec);
+  try {
+    await waitForHttp('http://127.0.0.1:3961/api/readyz', 60_000, spec.log);
+    const request = await playwright.request.newContext({ baseURL: 'http://127.0.0.1:3961', extraHTTPHeaders: { Origin: 'http://127.0.0.1:3961' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const forged = { 'X-Forwarded-For': `203.0.113.${i + 1}`, 'x-todo-peer-address': `198.51.100.${i + 1}`, 'x-real-ip': `192.0.2.${i + 1}` };
+      const answer = await request.post('/api/auth/sign-up/email', { data: { email: newEmail('peer'), password: PASSWORD, name: 'Peer' }, headers: forged });
+      statuses.push(answer.status());
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    await request.dispose();
+  } finally {
+    await stopLaunched(server.pid);
+  }
+});

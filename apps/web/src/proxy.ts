@@ -1,6 +1,7 @@
 // Next.js's request "proxy" file convention (before Next 16: middleware). It runs before every
-// page and route handler and adds the security headers; a page also gets this render's CSP
-// nonce, which Next reads from the request's Content-Security-Policy and puts on its scripts.
+// page and route handler and adds the headers that depend on the request (the fixed ones come
+// from next.config.ts); a page gets this render's CSP nonce, which Next reads from the
+// request's Content-Security-Policy and puts on its scripts.
 // (Not to be confused with lib/server/proxy.ts, which forwards browser calls to the API.)
 import { type NextRequest, NextResponse } from 'next/server';
 import { getConfig } from './lib/server/config.mjs';
@@ -22,6 +23,6 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Static assets are immutable files with their own nosniff (next.config.ts).
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Build assets are immutable files: no nonce, no per-request headers.
+  matcher: ['/((?!_next/static|_next/image).*)'],
 };

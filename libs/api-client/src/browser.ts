@@ -37,8 +37,9 @@ export class RetryLaterError extends ApiError {
     fieldErrors: FieldError[],
     /** Seconds to wait, from the Retry-After header. */
     readonly retryAfterSeconds: number,
+    requestId?: string,
   ) {
-    super(status, detail, fieldErrors);
+    super(status, detail, fieldErrors, requestId);
     this.name = 'RetryLaterError';
   }
 }
@@ -66,9 +67,9 @@ async function request<T>(url: string, init: RequestInit = {}, fetchImpl: typeof
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = apiErrorFrom(response.status, body);
+    const error = apiErrorFrom(response.status, body, response.headers.get('x-request-id') ?? undefined);
     const wait = retryAfterSeconds(response.headers.get('retry-after'));
-    throw wait === undefined ? error : new RetryLaterError(error.status, error.detail, error.fieldErrors, wait);
+    throw wait === undefined ? error : new RetryLaterError(error.status, error.detail, error.fieldErrors, wait, error.requestId);
   }
   return body as T;
 }

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly fieldErrors: FieldError[] = [],
+    /** The answer's X-Request-ID: what a user quotes so an operator finds the log lines. */
+    readonly requestId?: string,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -43,15 +45,15 @@ export class ApiError extends Error {
 }
 
 /** Builds an ApiError from any JSON error body the API sends (string or 422 list). */
-export function apiErrorFrom(status: number, body: unknown): ApiError {
+export function apiErrorFrom(status: number, body: unknown, requestId?: string): ApiError {
   const detail = (body as { detail?: unknown } | null)?.detail;
   if (Array.isArray(detail)) {
     const errors = detail as FieldError[];
     const text = errors.map((e) => `${e.loc.filter((p) => p !== 'body').join('.') || 'body'}: ${e.msg}`).join('; ');
-    return new ApiError(status, text || 'invalid input', errors);
+    return new ApiError(status, text || 'invalid input', errors, requestId);
   }
-  if (typeof detail === 'string') return new ApiError(status, detail);
-  return new ApiError(status, `request failed with status ${status}`);
+  if (typeof detail === 'string') return new ApiError(status, detail, [], requestId);
+  return new ApiError(status, `request failed with status ${status}`, [], requestId);
 }
 
 /** The API's largest page. */

@@ -5,7 +5,17 @@ import { RetryLaterError } from '@todo/api-client/browser';
 import { type ChatEntry, describeToolCall } from './chat-state';
 import { replyAsSpeech } from './reply-markdown';
 
+/**
+ * What went wrong, in the user's words; for a failure on our side, with the request id to
+ * quote (the same id is in the web's and the API's log lines).
+ */
 export function describe(error: unknown): string {
+  const text = describeOnly(error);
+  const quotable = error instanceof ApiError && error.requestId && ![401, 422, 429].includes(error.status);
+  return quotable ? `${text} (Reference: ${(error as ApiError).requestId})` : text;
+}
+
+function describeOnly(error: unknown): string {
   if (error instanceof RetryLaterError && error.status === 429) {
     const seconds = error.retryAfterSeconds;
     return `You are sending messages too quickly. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;

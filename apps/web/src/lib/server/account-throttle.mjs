@@ -4,9 +4,9 @@
 //
 // Policy: after `maxFailures` wrong passwords within `windowSeconds` of the first one, every
 // sign-in for that email answers 429 with Retry-After until the window ends; then it opens
-// again. A correct password before the limit clears the count. The lock is bounded on
-// purpose: an attacker who keeps guessing can delay the owner by one window at a time, but
-// can never lock the account for good (there is no password reset to fall back on).
+// again. A correct password before the limit clears the count. No lock outlives the guessing:
+// it lifts by itself one window after the last guesses, with no administrator to ask (there is
+// no password reset to fall back on); while someone keeps guessing, the owner waits too.
 import { createHash } from 'node:crypto';
 import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 
@@ -42,32 +42,55 @@ export function accountThrottle(limit = ACCOUNT_LIMIT) {
   };
 
   /**
-   * Counts one failure with guarded writes (no lost update when replicas race).
+   * Takes one attempt from the account's budget before the password is checked, in one
+   * guarded write (so guesses sent all at once cannot all pass a stale read): true when the
+   * attempt may go ahead. The count stays for a wrong password and is given back otherwise.
    * @param {any} adapter @param {string} key
+   * @returns {Promise<{ allowed: true } | { allowed: false, retryAfter: number }>}
    */
-  const recordFailure = async (adapter, key, attempt = 0) => {
-    if (attempt > 3) throw new Error('sign-in throttle: the failure count kept changing under us');
+  const reserve = async (adapter, key, attempt = 0) => {
+    if (attempt > 5) throw new Error('sign-in throttle: the count kept changing under us');
     const at = now();
     const row = await read(adapter, key);
     if (!row) {
       try {
         await adapter.create({ model: ACCOUNT_THROTTLE_MODEL, data: { key, failures: 1, windowStart: at } });
-        return;
+        await pruneExpired(adapter, at);
+        return { allowed: true };
       } catch (error) {
         if (!(await read(adapter, key))) throw error; // not a lost race: a real failure
-        return recordFailure(adapter, key, attempt + 1);
+        return reserve(adapter, key, attempt + 1);
       }
     }
-    const where = [{ field: 'key', value: key }];
+    const byKey = [{ field: 'key', value: key }];
     if (at - row.windowStart >= windowMs) {
-      // The old window is over: this failure opens a new one (only if no one else did).
-      const guard = [...where, { field: 'windowStart', operator: 'lte', value: row.windowStart }];
+      // The old window is over: this attempt opens a new one (only if no one else did).
+      const guard = [...byKey, { field: 'windowStart', operator: 'eq', value: row.windowStart }];
       const reset = await adapter.incrementOne({ model: ACCOUNT_THROTTLE_MODEL, where: guard, increment: {}, set: { failures: 1, windowStart: at } });
-      if (!reset) await recordFailure(adapter, key, attempt + 1);
-      return;
+      return reset ? { allowed: true } : reserve(adapter, key, attempt + 1);
     }
-    await adapter.incrementOne({ model: ACCOUNT_THROTTLE_MODEL, where, increment: { failures: 1 } });
+    const open = [
+      ...byKey,
+      { field: 'windowStart', operator: 'gt', value: at - windowMs },
+      { field: 'failures', operator: 'lt', value: maxFailures },
+    ];
+    if (await adapter.incrementOne({ model: ACCOUNT_THROTTLE_MODEL, where: open, increment: { failures: 1 } })) return { allowed: true };
+    const fresh = await read(adapter, key);
+    if (!fresh || at - fresh.windowStart >= windowMs) return reserve(adapter, key, attempt + 1);
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil((fresh.windowStart + windowMs - at) / 1000)) };
   };
+
+  /** Rows of windows long over (mostly guessed emails): dropped whenever a row is created. */
+  const pruneExpired = (/** @type {any} */ adapter, /** @type {number} */ at) =>
+    adapter.deleteMany({ model: ACCOUNT_THROTTLE_MODEL, where: [{ field: 'windowStart', operator: 'lt', value: at - windowMs }] });
+
+  /** Gives back an attempt that was no guess (bad input, a server error). */
+  const giveBack = (/** @type {any} */ adapter, /** @type {string} */ key) =>
+    adapter.incrementOne({
+      model: ACCOUNT_THROTTLE_MODEL,
+      where: [{ field: 'key', value: key }, { field: 'failures', operator: 'gt', value: 0 }],
+      increment: { failures: -1 },
+    });
 
   return {
     id: 'account-throttle',
@@ -87,10 +110,9 @@ export function accountThrottle(limit = ACCOUNT_LIMIT) {
           handler: createAuthMiddleware(async (ctx) => {
             const email = emailOf(ctx);
             if (!email) return;
-            const row = await read(ctx.context.adapter, accountKey(email));
-            const elapsed = row ? now() - row.windowStart : Infinity;
-            if (!row || elapsed >= windowMs || row.failures < maxFailures) return;
-            const retryAfter = Math.max(1, Math.ceil((windowMs - elapsed) / 1000));
+            const outcome = await reserve(ctx.context.adapter, accountKey(email));
+            if (outcome.allowed) return;
+            const { retryAfter } = outcome;
             throw new APIError(
               'TOO_MANY_REQUESTS',
               { message: `Too many failed sign-ins for this account. Try again in ${retryAfter} seconds.`, code: 'ACCOUNT_THROTTLED' },
@@ -108,8 +130,9 @@ export function accountThrottle(limit = ACCOUNT_LIMIT) {
             const returned = ctx.context.returned;
             const key = accountKey(email);
             if (isAPIError(returned)) {
-              // 401: wrong email or password. Bad input (400) and the like are no guess.
-              if (returned.statusCode === 401) await recordFailure(ctx.context.adapter, key);
+              // 401: wrong email or password, a guess: the attempt stays counted. Bad input
+              // (400) and server errors were no guess: it is given back.
+              if (returned.statusCode !== 401) await giveBack(ctx.context.adapter, key);
               return;
             }
             await ctx.context.adapter.deleteMany({ model: ACCOUNT_THROTTLE_MODEL, where: [{ field: 'key', value: key }] });

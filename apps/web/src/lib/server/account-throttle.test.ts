@@ -71,6 +71,30 @@ describe('the per-account sign-in limit', () => {
     web.close();
   });
 
+  it('lets no more than the limit of simultaneous guesses reach the password check', async () => {
+    const web = replica();
+    const email = 'rushed@example.com';
+    await web.post('/sign-up/email', { email, password: 'correct-horse-7', name: 'Rushed' });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => web.post('/sign-in/email', { email, password: 'wrong-password' }, { ...forged(i), [PEER_ADDRESS_HEADER]: `192.0.2.${i + 1}` })),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(ACCOUNT_LIMIT.maxFailures);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - ACCOUNT_LIMIT.maxFailures);
+    web.close();
+  });
+
+  it('gives back an attempt that was no guess (a malformed body)', async () => {
+    const web = replica();
+    const email = 'typo@example.com';
+    await web.post('/sign-up/email', { email, password: 'correct-horse-8', name: 'Typo' });
+    for (let i = 0; i < ACCOUNT_LIMIT.maxFailures + 5; i++) {
+      expect((await web.post('/sign-in/email', { email, password: 42 })).status).toBe(400);
+    }
+    expect((await web.post('/sign-in/email', { email, password: 'correct-horse-8' })).status).toBe(200);
+    web.close();
+  });
+
   it('is one count for two replicas on one database', async () => {
     const [a, b] = [replica(), replica()];
     const email = 'shared@example.com';

@@ -77,8 +77,8 @@ export function authOptions(config, database, plugins = []) {
     },
     rateLimit: { enabled: config.authRateLimit, storage: /** @type {const} */ ('database'), customRules: ADDRESS_LIMITS },
     advanced: {
-      // The declared proxy's header first; a request that did not come through it (a
-      // port-forward, say) is keyed on its connection rather than on one shared bucket.
+      // The declared proxy's header first; a request without it (one that did not come through
+      // that proxy: a port-forward, say) is keyed on its connection, not on one shared count.
       ipAddress: { ipAddressHeaders: [...new Set([config.clientAddressHeader, PEER_ADDRESS_HEADER])] },
       // Secure cookies exactly when the public origin is HTTPS (a local http:// origin keeps working).
       useSecureCookies: config.authUrl.startsWith('https://'),

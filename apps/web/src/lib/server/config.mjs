@@ -18,6 +18,8 @@ export const MIN_SECRET_BYTES = 32;
  * @property {string[]} trustedOrigins every origin allowed to sign in and to change tasks
  * @property {number} tokenTtlSeconds lifetime of the tokens sent to the API
  * @property {boolean} authRateLimit the per-address and per-account sign-in limits (AUTH_RATE_LIMIT)
+ * @property {string | undefined} trustedProxyHeader TRUSTED_PROXY_HEADER: a proxy in front is declared
+ * @property {number} metricsPort where GET /metrics is served (METRICS_PORT, default 9465; 0: nowhere)
  * @property {string} clientAddressHeader the request header the client's address is read from:
  *   TRUSTED_PROXY_HEADER when set, else the connection's own address (PEER_ADDRESS_HEADER)
  */
@@ -49,7 +51,11 @@ export const ENV_VARS = [
   { name: 'AUTH_SQLITE_PATH', requiredInProduction: false },
   { name: 'AUTH_RATE_LIMIT', requiredInProduction: false },
   { name: 'TRUSTED_PROXY_HEADER', requiredInProduction: false },
+  { name: 'METRICS_PORT', requiredInProduction: false },
 ];
+
+/** The metrics port unless METRICS_PORT says otherwise (the API's default is 9464). */
+export const DEFAULT_METRICS_PORT = 9465;
 
 export class ConfigError extends Error {
   /** @param {string[]} problems */
@@ -116,6 +122,11 @@ export function loadConfig(env = process.env) {
     problems.push('TRUSTED_PROXY_HEADER must be one header name, such as x-real-ip');
   }
 
+  const metricsPort = Number(present(env.METRICS_PORT) ?? DEFAULT_METRICS_PORT);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+    problems.push('METRICS_PORT must be a port number (0 turns the metrics off)');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: /** @type {WebConfig['env']} */ (appEnv),
@@ -129,6 +140,8 @@ export function loadConfig(env = process.env) {
     tokenTtlSeconds: ttl,
     // On unless AUTH_RATE_LIMIT=false (a load test from one address, say).
     authRateLimit: present(env.AUTH_RATE_LIMIT)?.toLowerCase() !== 'false',
+    trustedProxyHeader,
+    metricsPort,
     clientAddressHeader: trustedProxyHeader ?? PEER_ADDRESS_HEADER,
   };
 }

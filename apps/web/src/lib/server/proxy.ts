@@ -5,6 +5,7 @@
 import { forwardToApi } from '@todo/api-client/server';
 import { currentUser } from './auth';
 import { getConfig } from './config.mjs';
+import { webMetrics } from './metrics';
 import { mintApiToken } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -41,6 +42,8 @@ export const ROUTES: readonly ProxyRoute[] = [
 ];
 
 export interface ResolvedRoute {
+  /** The table's pattern ("tasks/:id"): the metrics' route label, never an id. */
+  pattern: string;
   /** The API path below /api/{user_id}, e.g. "/tasks/12/complete". */
   apiPath: string;
   methods: string[];
@@ -56,6 +59,7 @@ export function resolveRoute(segments: string[]): ResolvedRoute | null {
     const matches = parts.every((part, i) => (part === ':id' ? ID.test(segments[i]!) : part === segments[i]));
     if (!matches) continue;
     return {
+      pattern: route.pattern,
       apiPath: `/${segments.join('/')}`,
       methods: route.methods,
       timeoutMs: route.timeoutMs ?? UPSTREAM_TIMEOUT_MS,
@@ -85,6 +89,13 @@ export function fromForeignSite(request: Request, trustedOrigins: string[]): boo
 
 /** Proxies one browser request; `segments` is its path below /api (["tasks", "12"]). */
 export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
+  const stopTimer = webMetrics().proxy.startTimer({ route: resolveRoute(segments)?.pattern ?? 'unmatched', method: request.method });
+  const response = await proxyOnce(request, segments, fetchImpl);
+  stopTimer({ status: String(response.status) });
+  return response;
+}
+
+async function proxyOnce(request: Request, segments: string[], fetchImpl: typeof fetch): Promise<Response> {
   const target = resolveRoute(segments);
   if (!target) return json(404, 'Not Found');
   if (!target.methods.includes(request.method)) return json(405, 'Method Not Allowed', { Allow: target.methods.join(', ') });

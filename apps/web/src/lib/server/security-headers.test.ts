@@ -1,5 +1,5 @@
 /** @jest-environment node */
-import { contentSecurityPolicy, securityHeaders } from './security-headers';
+import { contentSecurityPolicy, securityHeaders, STATIC_SECURITY_HEADERS } from './security-headers';
 
 const base = { nonce: 'abc123', publicOrigin: 'http://localhost:3000', development: false };
 
@@ -24,14 +24,14 @@ describe('the Content-Security-Policy', () => {
 });
 
 describe('securityHeaders', () => {
-  it('sends the hardening headers on every answer, CSP on pages only', () => {
-    const api = securityHeaders(base, false);
-    expect(api).toMatchObject({
+  it('sends the fixed hardening headers on every answer, CSP on pages, no-store on route handlers', () => {
+    expect(STATIC_SECURITY_HEADERS).toMatchObject({
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'strict-origin-when-cross-origin',
     });
-    expect(api['Permissions-Policy']).toContain('camera=()');
+    expect(STATIC_SECURITY_HEADERS['Permissions-Policy']).toContain('camera=()');
+    const api = securityHeaders(base, false);
     expect(api['Content-Security-Policy']).toBeUndefined();
     expect(api['Cache-Control']).toBe('no-store');
     expect(securityHeaders(base, true)['Content-Security-Policy']).toBe(contentSecurityPolicy(base));

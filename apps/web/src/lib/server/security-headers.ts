@@ -31,15 +31,21 @@ export function contentSecurityPolicy({ nonce, development }: SecurityHeaderOpti
     .join('; ');
 }
 
-/** Headers for every answer (pages and /api alike); CSP only where a page is rendered. */
+/**
+ * The same for every answer, files and 404s included: set by next.config.ts headers(), which
+ * also covers what src/proxy.ts never sees (static files, Next's own redirects).
+ */
+export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY', // frame-ancestors for browsers that predate CSP 2
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** What depends on the request or the run-time configuration: set by src/proxy.ts. */
 export function securityHeaders(options: SecurityHeaderOptions, page: boolean): Record<string, string> {
-  const headers: Record<string, string> = {
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY', // frame-ancestors for browsers that predate CSP 2
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
+  const headers: Record<string, string> = {};
   // Only over HTTPS: sent over plain HTTP it would be ignored, and on localhost it would
   // pin a developer's browser to HTTPS for a year.
   if (options.publicOrigin.startsWith('https://')) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
