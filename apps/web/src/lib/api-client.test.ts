@@ -56,6 +56,12 @@ describe('createChatApi', () => {
     expect((api.seen[0]!.init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
   });
 
+  it('keeps the failed answer’s X-Request-ID on the error, for the user to quote', async () => {
+    const headers = { 'x-request-id': 'trace-42', 'retry-after': '2' };
+    const api = recorder(() => Response.json({ detail: 'the assistant is unavailable; retry in a moment' }, { status: 502, headers }));
+    await expect(createChatApi(api.fetchImpl).send({ message: 'hi' })).rejects.toMatchObject({ status: 502, requestId: 'trace-42', retryAfterSeconds: 2 });
+  });
+
   it('lists conversations and messages, and deletes one', async () => {
     const api = recorder(() => Response.json([]));
     const chat = createChatApi(api.fetchImpl);
