@@ -135,8 +135,14 @@ describe('web container', () => {
       const ingress = r.objects.some((o) => o.kind === 'Ingress');
       expect({ where: r.label, header: env.get('TRUSTED_PROXY_HEADER')?.value }).toEqual({ where: r.label, header: ingress ? 'x-real-ip' : undefined });
     }
-    const told = await render('default', { set: { 'web.trustedProxyHeader': 'x-client-ip' } });
-    expect(resolvedEnv(told.objects, appContainer(told.objects, 'web')).get('TRUSTED_PROXY_HEADER')?.value).toBe('x-client-ip');
+    const header = async (set: Record<string, string>, values = 'default') => {
+      const r = await render(values, { set });
+      return resolvedEnv(r.objects, appContainer(r.objects, 'web')).get('TRUSTED_PROXY_HEADER')?.value;
+    };
+    expect(await header({ 'web.trustedProxyHeader': 'x-client-ip' })).toBe('x-client-ip');
+    expect(await header({ 'web.trustedProxyHeader': 'none' }, 'ingress')).toBeUndefined();
+    // Another controller may pass a client's X-Real-IP on: not trusted unless the operator says so.
+    expect(await header({ 'ingress.className': 'traefik' }, 'ingress')).toBeUndefined();
   });
 
   test('web and api take JWT_SECRET from the same Secret key, and reach the same database', () => {

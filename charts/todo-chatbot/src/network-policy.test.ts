@@ -101,10 +101,10 @@ test('api receives on its port from web, the migration Job and the test pods, an
   }
 });
 
-test('the in-cluster PostgreSQL receives from api, web and the migration Job only (and they may send to it)', () => {
+test('the in-cluster PostgreSQL receives from api, web, the migration Job and (when enabled) the backup CronJob only (and they may send to it)', () => {
   for (const r of renders.filter((x) => byComponent(x).has('postgresql'))) {
     const port = caseValues(r.caseName).postgresql.containerPort;
-    const expected = ['api', 'migrations', 'web'];
+    const expected = byComponent(r).has('backup') ? ['api', 'backup', 'migrations', 'web'] : ['api', 'migrations', 'web'];
     expect({ where: r.label, ingress: allowedSources(r, 'postgresql', port, false) }).toEqual({ where: r.label, ingress: expected });
     expect({ where: r.label, connects: allowedSources(r, 'postgresql', port, true) }).toEqual({ where: r.label, connects: expected });
   }
@@ -132,7 +132,7 @@ test('traffic leaves the cluster (ipBlock egress) only for the LLM when configur
     for (const pod of podSpecs(r.objects)) {
       const c = component(pod);
       const expected: { cidrs: string[]; ports: number[] }[] = [];
-      if (external && ['api', 'web', 'migrations'].includes(c)) expected.push({ cidrs: v.externalDatabase.egress.cidrs, ports: [v.externalDatabase.egress.port] });
+      if (external && ['api', 'web', 'migrations', 'backup'].includes(c)) expected.push({ cidrs: v.externalDatabase.egress.cidrs, ports: [v.externalDatabase.egress.port] });
       if (llmConfigured && c === 'api') expected.push({ cidrs: v.llm.egress.cidrs, ports: v.llm.egress.ports });
       const where = `${r.label} ${podName(pod)}`;
       expect({ where, egress: ipBlockEgress(r.objects, pod) }).toEqual({ where, egress: expected });

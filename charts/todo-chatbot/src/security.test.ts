@@ -37,9 +37,9 @@ function isVolumePermissions(r: Rendered, pod: PodTemplate, c: Container): boole
 
 const isId = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n > 0;
 
-test('the matrix renders every pod-bearing kind the chart has (Deployment, StatefulSet, Job, Pod)', () => {
+test('the matrix renders every pod-bearing kind the chart has (Deployment, StatefulSet, Job, Pod, and the backup CronJob)', () => {
   const kinds = new Set(renders.flatMap((r) => podSpecs(r.objects).map((p) => p.owner.kind)));
-  expect([...kinds].sort()).toEqual(['Deployment', 'Job', 'Pod', 'StatefulSet']);
+  expect([...kinds].sort()).toEqual(['CronJob', 'Deployment', 'Job', 'Pod', 'StatefulSet']);
   for (const r of renders) expect(podSpecs(r.objects).length).toBeGreaterThanOrEqual(4);
 });
 

@@ -39,6 +39,7 @@ suffix below ("-postgresql", 11) still fits the 63 of a DNS label.
 {{- define "todo-chatbot.postgresql.fullname" -}}{{ include "todo-chatbot.fullname" . }}-postgresql{{- end -}}
 {{- define "todo-chatbot.migrations.fullname" -}}{{ include "todo-chatbot.fullname" . }}-migrate{{- end -}}
 {{- define "todo-chatbot.tests.fullname" -}}{{ include "todo-chatbot.fullname" . }}-test{{- end -}}
+{{- define "todo-chatbot.backup.fullname" -}}{{ include "todo-chatbot.fullname" . }}-backup{{- end -}}
 
 {{/* The chart's own Secret (generated and given secrets). */}}
 {{- define "todo-chatbot.secretName" -}}{{ include "todo-chatbot.fullname" . }}{{- end -}}

@@ -115,9 +115,24 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
 
   await docker.networkCreate(names.network, ['todo-e2e']);
 
-  // PostgreSQL under its Service name, hardened as the chart runs it, its data on a volume
-  // (the PVC) that a root helper first gives to its user (what fsGroup does in a pod). On
-  // loopback only when a test inspects the database.
+  await startPostgres(stack, publishPostgres);
+  await runMigrations(stack);
+
+  for (const app of ['api', 'web'] as const) {
+    const { live, ready } = await runApp(stack, app);
+    stack.timings[`${app} healthy`] = live;
+    stack.timings[`${app} ready`] = ready;
+  }
+  return stack;
+}
+
+/**
+ * PostgreSQL under its Service name, hardened as the chart runs it, its data on a fresh
+ * volume (the PVC) that a root helper first gives to its user (what fsGroup does in a pod).
+ * On loopback only when a test inspects the database.
+ */
+export async function startPostgres(stack: Stack, publishPostgres = false): Promise<void> {
+  const { names, chart, secrets } = stack;
   const pg = chart.postgresql;
   const dataDir = pg.dataDir ?? '/var/lib/postgresql/data';
   await docker.volumeCreate(names.volume, ['todo-e2e']);
@@ -130,20 +145,15 @@ export async function startStack({ id, extraWebEnv = {}, publishPostgres = false
   ]);
   if (pgPort) stack.databaseUrl = `postgresql://${pg.env['POSTGRES_USER']}:${secrets.postgres}@127.0.0.1:${pgPort}/${pg.env['POSTGRES_DB']}`;
   await waitExec(names.postgres, ['pg_isready', '-h', '127.0.0.1', '-U', pg.env['POSTGRES_USER'] ?? '', '-d', pg.env['POSTGRES_DB'] ?? ''], 90_000);
+}
 
-  // The migration Job's containers, one after the other, as Kubernetes runs them.
-  for (const spec of chart.migrations) {
+/** The migration Job's containers, one after the other, as Kubernetes runs them. */
+export async function runMigrations(stack: Stack): Promise<void> {
+  for (const spec of stack.chart.migrations) {
     const started = performance.now();
-    await docker.runContainer(['--rm', '--network', names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(refs, spec), ...spec.command], { timeoutMs: 180_000 });
+    await docker.runContainer(['--rm', '--network', stack.names.network, ...hardening(spec), ...workdir(spec), ...envFlags(spec.env), imageFor(stack.refs, spec), ...spec.command], { timeoutMs: 180_000 });
     stack.timings[`job: ${spec.command.slice(0, 2).join(' ')}`] = performance.now() - started;
   }
-
-  for (const app of ['api', 'web'] as const) {
-    const { live, ready } = await runApp(stack, app);
-    stack.timings[`${app} healthy`] = live;
-    stack.timings[`${app} ready`] = ready;
-  }
-  return stack;
 }
 
 /**

@@ -69,7 +69,7 @@ describe('exit codes and reports', () => {
         '  kubeconfig: /home/dev/.kube/config',
         '  context:    minikube',
         '  server:     https://192.168.49.2:8443',
-        `  command:    ${path.join(fakes.bin, 'kubectl')} --context minikube --request-timeout 15s get ${'pods,deployments,statefulsets,jobs,horizontalpodautoscalers,ingresses,services,endpoints,persistentvolumeclaims,networkpolicies'} --namespace todo --selector app.kubernetes.io/instance=todo --output json`,
+        `  command:    ${path.join(fakes.bin, 'kubectl')} --context minikube --request-timeout 15s get ${'pods,deployments,statefulsets,jobs,cronjobs,horizontalpodautoscalers,ingresses,services,endpoints,persistentvolumeclaims,networkpolicies'} --namespace todo --selector app.kubernetes.io/instance=todo --output json`,
         'Is the cluster running (minikube status), and is this the right context (kubectl config get-contexts)? Pass --context or --kubeconfig to choose another.',
       ].join('\n'),
     );

@@ -63,7 +63,7 @@ describe('collect', () => {
       '--context', 'minikube', ...api,
       'get', RELEASE_KINDS, '--namespace', 'todo', '--selector', 'app.kubernetes.io/instance=todo', '--output', 'json',
     ]);
-    expect(RELEASE_KINDS.split(',')).toEqual(['pods', 'deployments', 'statefulsets', 'jobs', 'horizontalpodautoscalers', 'ingresses', 'services', 'endpoints', 'persistentvolumeclaims', 'networkpolicies']);
+    expect(RELEASE_KINDS.split(',')).toEqual(['pods', 'deployments', 'statefulsets', 'jobs', 'cronjobs', 'horizontalpodautoscalers', 'ingresses', 'services', 'endpoints', 'persistentvolumeclaims', 'networkpolicies']);
     const rest = calls.slice(3).map((c) => c.slice(4)); // without --context and --request-timeout
     expect(rest).toEqual(
       expect.arrayContaining([

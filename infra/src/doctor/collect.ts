@@ -26,7 +26,7 @@ export interface CollectOptions extends Pick<KubectlConfig, 'context' | 'kubecon
 }
 
 /** The kinds read in one `kubectl get`, all labelled with the release's instance label. */
-export const RELEASE_KINDS = 'pods,deployments,statefulsets,jobs,horizontalpodautoscalers,ingresses,services,endpoints,persistentvolumeclaims,networkpolicies';
+export const RELEASE_KINDS = 'pods,deployments,statefulsets,jobs,cronjobs,horizontalpodautoscalers,ingresses,services,endpoints,persistentvolumeclaims,networkpolicies';
 export const METRICS_API_SERVICE = 'v1beta1.metrics.k8s.io';
 export const METRICS_NOT_INSTALLED = `metrics-server is not installed (no APIService ${METRICS_API_SERVICE})`;
 const MAX_LOGS = 12;

@@ -21,6 +21,7 @@ export type FindingKind =
   | 'probe-failing'
   | 'migration-failed'
   | 'migration-stuck'
+  | 'backup-stale'
   | 'secret-missing'
   | 'secret-key-missing'
   | 'config-error'

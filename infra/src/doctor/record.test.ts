@@ -38,7 +38,7 @@ function tree(dir: string): Record<string, string> {
 }
 
 test('the fixtures are all there', () => {
-  expect(NAMES).toEqual(['config-trouble', 'healthy', 'live-faults', 'minikube-trouble', 'not-deployed', 'permission-denied', 'runtime-trouble']);
+  expect(NAMES).toEqual(['backup-stale', 'config-trouble', 'healthy', 'live-faults', 'minikube-trouble', 'not-deployed', 'permission-denied', 'runtime-trouble']);
 });
 
 describe.each(NAMES)('%s, recorded', (name) => {

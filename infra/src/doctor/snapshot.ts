@@ -2,6 +2,7 @@
 // output into it. The analysis reads only this, so it is tested with fixtures, no cluster.
 import type {
   ApiService,
+  CronJob,
   Endpoints,
   HistoryEntry,
   HorizontalPodAutoscaler,
@@ -42,6 +43,7 @@ export interface ReleaseObjects {
   deployments: Workload[];
   statefulSets: Workload[];
   jobs: Job[];
+  cronJobs: CronJob[];
   hpas: HorizontalPodAutoscaler[];
   ingresses: Ingress[];
   services: Service[];
@@ -84,7 +86,7 @@ export interface Snapshot {
 }
 
 export function emptyObjects(): ReleaseObjects {
-  return { pods: [], deployments: [], statefulSets: [], jobs: [], hpas: [], ingresses: [], services: [], endpoints: [], pvcs: [], networkPolicies: [] };
+  return { pods: [], deployments: [], statefulSets: [], jobs: [], cronJobs: [], hpas: [], ingresses: [], services: [], endpoints: [], pvcs: [], networkPolicies: [] };
 }
 
 /** Sorts the items of one `kubectl get a,b,c -o json` List by kind. Unknown kinds are ignored. */
@@ -95,6 +97,7 @@ export function sortObjects(list: KubeList): ReleaseObjects {
     Deployment: objects.deployments,
     StatefulSet: objects.statefulSets,
     Job: objects.jobs,
+    CronJob: objects.cronJobs,
     HorizontalPodAutoscaler: objects.hpas,
     Ingress: objects.ingresses,
     Service: objects.services,

@@ -90,3 +90,15 @@ test('shell quoting and the subcommand of an argument list', () => {
   expect(subcommandOf(['--context', 'x', '-n', 'ns', 'get', 'pods'])).toBe('get');
   expect(subcommandOf(['--profile', 'dev', 'image', 'ls'])).toBe('image');
 });
+
+test('binary stdout goes into a sink stream, flushed before the run resolves; a stream is piped to stdin', async () => {
+  const { PassThrough, Readable } = await import('node:stream');
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  const bytes = Buffer.from([0x50, 0x47, 0x44, 0x4d, 0x50, 0xff, 0x00, 0xfe]);
+  const code = 'const c=[];process.stdin.on("data",d=>c.push(d)).on("end",()=>process.stdout.write(Buffer.concat(c)))';
+  const result = await runCommand(node, ['-e', code], { input: Readable.from([bytes.subarray(0, 3), bytes.subarray(3)]), stdoutTo: sink });
+  expect(result.stdout).toBe('');
+  expect(Buffer.concat(chunks)).toEqual(bytes);
+});

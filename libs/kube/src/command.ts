@@ -3,6 +3,8 @@
 // CommandError that quotes the command (pasteable) and the tool's own error line.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Called with each line the tool prints while it runs. */
@@ -12,8 +14,12 @@ export interface RunOptions {
   /** The whole environment of the child; default process.env. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Written to the child's stdin, which is then closed; without it stdin is ignored. */
-  input?: string | Buffer;
+  /** Written to the child's stdin, which is then closed; without it stdin is ignored. A
+   * stream (a large file) is piped in as it is read. */
+  input?: string | Buffer | Readable;
+  /** Binary stdout (a database dump): piped into this stream, which is ended and flushed
+   * before the run resolves; `stdout` of the result is then empty. */
+  stdoutTo?: Writable;
   onProgress?: ProgressListener;
   /** Also pass stdout lines to onProgress (off when stdout is JSON or YAML to parse). */
   progressFromStdout?: boolean;
@@ -122,15 +128,20 @@ export function runCommand(binary: string, args: readonly string[], options: Run
     });
     const out = collect(options.progressFromStdout ? options.onProgress : undefined, 'stdout');
     const err = collect(options.onProgress, 'stderr');
-    child.stdout?.on('data', out.push);
+    // A sink's own failure (disk full) fails the run; the tool's exit is reported otherwise.
+    let sinkError: Error | undefined;
+    const sink = options.stdoutTo && child.stdout ? pipeline(child.stdout, options.stdoutTo).catch((e: Error) => void (sinkError = e)) : undefined;
+    if (!sink) child.stdout?.on('data', out.push);
     child.stderr?.on('data', err.push);
     if (child.stdin) {
       child.stdin.on('error', () => undefined); // a tool that exits without reading its input is not our failure
-      child.stdin.end(options.input);
+      if (options.input instanceof Readable) options.input.pipe(child.stdin);
+      else child.stdin.end(options.input);
     }
     let startError: Error | undefined;
     child.on('error', (e) => (startError = e));
-    child.on('close', (code, signal) => {
+    child.on('close', (code, signal) => void (sink ?? Promise.resolve()).then(() => {
+      startError ??= sinkError;
       const result = { stdout: out.end(), stderr: err.end() };
       if (code === 0 && !startError) return resolve(result);
       const ErrorType = options.errorType ?? CommandError;
@@ -139,7 +150,7 @@ export function runCommand(binary: string, args: readonly string[], options: Run
       const reason = why ?? (inherit ? 'see its output above' : undefined);
       const stderr = reason === undefined ? result.stderr : `${result.stderr}${ErrorType.parser.prefix ?? 'error:'} ${reason}\n`;
       reject(new ErrorType({ binary, args, exitCode: startError ? null : code, stdout: result.stdout, stderr }));
-    });
+    }));
   });
 }
 

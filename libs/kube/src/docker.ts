@@ -10,7 +10,7 @@ export interface ToolConfig {
   env?: NodeJS.ProcessEnv;
 }
 
-export type ToolCallOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'input'>;
+export type ToolCallOptions = Pick<RunOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'input' | 'stdoutTo'>;
 
 export class Docker {
   readonly binary: string;

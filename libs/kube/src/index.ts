@@ -39,6 +39,7 @@ export type {
   Condition,
   Container,
   ContainerState,
+  CronJob,
   ContainerStatus,
   Endpoints,
   EnvFromSource,

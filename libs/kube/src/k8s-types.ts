@@ -185,6 +185,19 @@ export interface Job extends KubeObject {
   status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; completionTime?: string; conditions?: Condition[] };
 }
 
+/** A CronJob: a Job on a schedule (the chart's backups). */
+export interface CronJob extends KubeObject {
+  kind: 'CronJob';
+  spec: {
+    schedule: string;
+    timeZone?: string;
+    suspend?: boolean;
+    startingDeadlineSeconds?: number;
+    concurrencyPolicy?: string;
+    jobTemplate: { metadata?: PodTemplateSpec['metadata']; spec: Job['spec'] };
+  };
+  status?: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: { name: string }[] };
+}
 export interface MetricStatus {
   type: string;
   resource?: { name: string; current: { averageUtilization?: number; averageValue?: string } };

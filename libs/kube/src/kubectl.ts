@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { findOnPath, isExecutable, unpackPinned } from './binary';
-import { runCommand, type ProgressListener, type RunResult } from './command';
+import { runCommand, type ProgressListener, type RunOptions, type RunResult } from './command';
 import { KubectlError } from './errors';
 import { ensurePinnedKubectl, WORKSPACE_ROOT } from './pinned';
 
@@ -85,7 +85,7 @@ export class Kubectl {
   }
 }
 
-export interface KubectlCallOptions {
+export interface KubectlCallOptions extends Pick<RunOptions, 'input' | 'stdoutTo' | 'timeoutMs'> {
   signal?: AbortSignal;
   /** Receives kubectl's output lines (stdout too) as they come, e.g. to show `kubectl logs`. */
   onProgress?: ProgressListener;

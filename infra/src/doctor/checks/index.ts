@@ -1,5 +1,6 @@
 // Every check, in the order their findings read best: the release, then why pods cannot run,
 // then the things around them.
+import { checkBackups } from './backups';
 import { checkHpas } from './hpa';
 import { checkIngresses } from './ingress';
 import { checkJobs } from './jobs';
@@ -17,6 +18,7 @@ export const CHECKS: readonly ((ctx: CheckContext) => Finding[])[] = [
   checkSecrets,
   checkPods,
   checkJobs,
+  checkBackups,
   checkServices,
   checkHpas,
   checkIngresses,

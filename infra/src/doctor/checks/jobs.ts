@@ -15,7 +15,8 @@ export function jobPods(ctx: CheckContext, job: Job): Pod[] {
 }
 
 export function checkJobs(ctx: CheckContext): Finding[] {
-  return ctx.snapshot.objects.jobs.flatMap((job): Finding[] => {
+  // A CronJob's runs (the backups) are judged by checkBackups, against their schedule.
+  return ctx.snapshot.objects.jobs.filter((job) => !job.metadata.ownerReferences?.some((o) => o.kind === 'CronJob')).flatMap((job): Finding[] => {
     const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     const migration = job.metadata.labels?.['app.kubernetes.io/component'] === 'migrations';
     const what = migration ? 'The database migration Job' : `The Job ${job.metadata.name}`;
