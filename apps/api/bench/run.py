@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx2 as httpx
 
-from devtools.postgres import temporary_server
+from devtools.postgres import free_port, temporary_server
 from tests.support import run_server
 from todo_api.core.config import load_settings
 from todo_api.core.migrate import upgrade_to_head
@@ -128,6 +128,7 @@ def serving(workers: int, **env: str) -> Iterator[Stack]:
             "JWT_SECRET": secret,
             "WEB_CONCURRENCY": str(workers),
             "DB_POOL_SIZE": str(POOL_SIZE),
+            "METRICS_PORT": str(free_port()),  # on, as shipped
             **env,
         }
         with run_server(server_env, Path(tmp) / "server.log", workers=workers) as server:

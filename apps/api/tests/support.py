@@ -84,14 +84,15 @@ class ServerProcess:
 
 @contextlib.contextmanager
 def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterator[ServerProcess]:
-    """`todo-api serve` as a real process on a free port; stopped (SIGTERM) at the end."""
+    """`todo-api serve` as a real process on a free port; stopped (SIGTERM) at the end.
+    Metrics are off (METRICS_PORT=0) unless `env` sets METRICS_PORT."""
     port = free_port()
     full_env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "JWT_SECRET", "BETTER_AUTH_SECRET", "APP_ENV"}
     }
-    full_env.update({"JWT_SECRET": SECRET, "PYTHONUNBUFFERED": "1", **env})
+    full_env.update({"JWT_SECRET": SECRET, "PYTHONUNBUFFERED": "1", "METRICS_PORT": "0", **env})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import shutil
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from todo_api.core.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from todo_api.core.metrics_server import MetricsServer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,11 +62,60 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from todo_api.core.logging import configure_logging
 
     configure_logging(settings.log_level)  # for uvicorn's own messages in this process
+    # Metrics before anything else: prometheus-client's mode is fixed when it is first
+    # imported, and the workers must inherit the directory.
+    from todo_api.core import metrics_server
+
+    metrics = None
+    os.environ.pop(metrics_server.MULTIPROC_ENV, None)  # only ever the directory made below
+    if settings.metrics_port:
+        if settings.metrics_port == args.port:
+            print(
+                f"todo-api: METRICS_PORT ({settings.metrics_port}) must differ from the API's "
+                "port (PORT / --port); 0 turns the metrics off",
+                file=sys.stderr,
+            )
+            return 2
+        directory = metrics_server.prepare()
+        try:
+            metrics = metrics_server.start(args.host, settings.metrics_port, directory)
+        except OSError as exc:
+            shutil.rmtree(directory, ignore_errors=True)
+            print(
+                f"todo-api: cannot serve metrics on METRICS_PORT={settings.metrics_port}: "
+                f"{exc.strerror or exc} (0 turns the metrics off)",
+                file=sys.stderr,
+            )
+            return 2
+        logging.getLogger("todo_api").info(
+            "metrics on port %d (all workers)", metrics.port, extra={"metrics_port": metrics.port}
+        )
+        _close_on_sigterm(metrics)
+    try:
+        return _run_uvicorn(settings, args)
+    finally:
+        if metrics is not None:
+            metrics.close()
+
+
+def _close_on_sigterm(metrics: MetricsServer) -> None:
+    """With one worker, uvicorn ends by raising the SIGTERM it caught again, with the
+    handler it found in place: this one, which removes the metrics directory first."""
+
+    def close_then_die(signum: int, _frame: object) -> None:
+        metrics.close()
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, close_then_die)
+
+
+def _run_uvicorn(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
     workers = max(1, args.workers)
     if settings.should_auto_migrate and workers > 1 and not args.reload:
         # Migrate once here; several workers migrating at the same time would race.

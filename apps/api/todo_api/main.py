@@ -20,6 +20,7 @@ from todo_api.core.config import Settings, load_settings
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.drain import ConnectionDrainMiddleware, Drain
 from todo_api.core.logging import configure_logging
+from todo_api.core.metrics import track_pool, untrack_pool
 from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
 
@@ -51,12 +52,14 @@ def create_app(
         if settings.should_auto_migrate:
             await anyio.to_thread.run_sync(upgrade_to_head, settings)
         engine = create_app_engine(settings)
+        track_pool(engine)  # the pool gauges
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
             async with mcp.run():
                 yield
         finally:
+            untrack_pool(engine)
             await engine.dispose()
             close = getattr(app.state.assistant, "aclose", None)
             if close is not None:

@@ -19,6 +19,14 @@ PROBES = {"startup": "/healthz", "liveness": "/healthz", "readiness": "/readyz"}
 # The preStop hook's route (todo_api/core/drain.py): GET with ?seconds=N, not in OpenAPI.
 DRAIN = "/drainz"
 
+# Prometheus metrics: `todo-api serve` serves them on their own port, METRICS_PORT (a
+# Settings field; 0 turns them off), from the server process for all its workers
+# (core/metrics_server.py). Any path answers; /metrics by convention.
+METRICS_PATH = "/metrics"
+# Where the workers' metric files go: Python's temporary directory, /tmp in the image (no
+# TMPDIR), which must be writable (the chart mounts an emptyDir there).
+METRICS_DIR = "/tmp"  # noqa: S108
+
 # Read with os.environ outside Settings: `todo-api serve`'s defaults (cli.py).
 PROCESS_ENV = ("HOST", "PORT", "WEB_CONCURRENCY")
 
@@ -81,6 +89,12 @@ def runtime_manifest(settings: Settings) -> dict[str, Any]:
         "image": image_facts(),
         "probes": PROBES,
         "drain": DRAIN,
+        "metrics": {
+            "port": Settings.model_fields["metrics_port"].default,
+            "env": "METRICS_PORT",
+            "path": METRICS_PATH,
+            "writableDir": METRICS_DIR,
+        },
         "routes": routes,
         "env": [{"name": n, "requiredInProduction": n in REQUIRED_IN_PRODUCTION} for n in names],
     }

@@ -134,7 +134,8 @@ export function apiSpec(databaseUrl: string, jwtSecret: string): ProcessSpec {
     command: path.join(root, '.venv/bin/todo-api'),
     args: ['serve', '--host', '127.0.0.1', '--port', String(ports.api), '--workers', '1'],
     cwd: path.join(root, 'apps/api'),
-    env: { APP_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret },
+    // METRICS_PORT: beside the API's port, clear of a development API's default (9464).
+    env: { APP_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, METRICS_PORT: String(ports.api + 1000) },
     log: path.join(reports, 'api.log'),
   };
 }

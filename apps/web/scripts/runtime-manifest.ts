@@ -5,7 +5,7 @@
 //   npx tsx scripts/runtime-manifest.ts --check   (from apps/web) exits 1 when it is stale
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV_VARS } from '../src/lib/server/config.mjs';
+import { DEFAULT_METRICS_PORT, ENV_VARS } from '../src/lib/server/config.mjs';
 
 /** The kubelet's probes: app-router route handlers under src/app. */
 export const PROBES = { startup: '/api/healthz', liveness: '/api/healthz', readiness: '/api/readyz' };
@@ -35,6 +35,8 @@ export function runtimeManifest(webDir: string) {
   return {
     image: imageFacts(path.join(webDir, 'Dockerfile')),
     probes: PROBES,
+    // Served by src/lib/server/metrics.ts on their own port (any path but /metrics is a 404).
+    metrics: { port: DEFAULT_METRICS_PORT, env: 'METRICS_PORT', path: '/metrics' },
     env: names.map((name) => ({ name, requiredInProduction: required.get(name) ?? false })),
   };
 }

@@ -10,6 +10,8 @@ export type App = 'api' | 'web';
 export interface AppRuntime {
   /** The runtime image: its user and the ports it EXPOSEs. */
   image: { uid: number; gid: number; ports: number[] };
+  /** Where the app serves Prometheus metrics by default, and the variable that moves them. */
+  metrics: { port: number; env: string; path: string };
   /** The routes behind the kubelet's probes. */
   probes: { startup: string; liveness: string; readiness: string };
   /** The api's preStop route (GET with ?seconds=N): connection draining before it stops. */
@@ -25,7 +27,9 @@ export const runtimeFile = (app: App): string => path.join(root, 'apps', app, 'r
 /** apps/<app>/runtime.json. */
 export function appRuntime(app: App): AppRuntime {
   const runtime = JSON.parse(readFileSync(runtimeFile(app), 'utf8')) as AppRuntime;
-  if (!runtime.image?.ports?.length || !runtime.probes || !runtime.env?.length) throw new Error(`${runtimeFile(app)} lacks image ports, probes or env`);
+  if (!runtime.image?.ports?.length || !runtime.probes || !runtime.env?.length || !runtime.metrics?.port) {
+    throw new Error(`${runtimeFile(app)} lacks image ports, probes, env or metrics`);
+  }
   return runtime;
 }
 

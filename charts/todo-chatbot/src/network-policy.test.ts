@@ -9,6 +9,7 @@ import {
   ipBlockEgress,
   policies,
   policiesSelecting,
+  portAllowed,
   type NetworkPolicyPeer,
 } from './network';
 import { caseValues, id, labelsMatch, podSpecs, render, renderMatrix, type PodTemplate, type Rendered } from './render';
@@ -153,7 +154,11 @@ test('with allowExternal off, web\'s ingress from other namespaces is limited to
   for (const r of renders) {
     const v = caseValues(r.caseName);
     const web = byComponent(r).get('web')!;
-    const rules = policiesSelecting(r.objects, web, 'Ingress').flatMap((p) => p.spec.ingress ?? []);
+    // The rules that admit web's own port (the scraper's rule admits the metrics port only: metrics.test.ts).
+    const webPort = web.spec.containers[0]!.ports!.find((p) => p.name === 'http')!.containerPort;
+    const rules = policiesSelecting(r.objects, web, 'Ingress')
+      .flatMap((p) => p.spec.ingress ?? [])
+      .filter((rule) => portAllowed(rule.ports, webPort, web));
     const open = rules.filter((rule) => !rule.from?.length);
     const nsPeers = rules.flatMap((rule) => rule.from ?? []).filter((peer) => peer.namespaceSelector);
     if (v.networkPolicy.allowExternal) expect(open.length).toBeGreaterThan(0);

@@ -41,7 +41,11 @@ describe.each(['api', 'web'] as const)('%s', (app) => {
     const exposed = appRuntime(app).image.ports;
     for (const r of renders) {
       const c = appContainer(r.objects, app);
-      expect({ where: r.label, ports: (c.ports ?? []).map((p) => p.containerPort) }).toEqual({ where: r.label, ports: exposed });
+      const served = (c.ports ?? []).filter((p) => p.name !== 'metrics').map((p) => p.containerPort);
+      expect({ where: r.label, ports: served }).toEqual({ where: r.label, ports: exposed });
+      // The metrics port is the one the app serves them on by default (runtime.json).
+      const metrics = (c.ports ?? []).find((p) => p.name === 'metrics')?.containerPort;
+      expect({ where: r.label, metrics }).toEqual({ where: r.label, metrics: appRuntime(app).metrics.port });
       expect({ where: r.label, PORT: resolvedEnv(r.objects, c).get('PORT')?.value }).toEqual({ where: r.label, PORT: String(exposed[0]) });
     }
   });

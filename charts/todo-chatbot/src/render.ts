@@ -28,6 +28,8 @@ export interface RenderOptions {
   values?: string[];
   set?: Record<string, string | number | boolean | null>;
   setJson?: Record<string, unknown>;
+  /** API versions the pretend cluster serves beyond the built-in ones (helm --api-versions). */
+  apiVersions?: string[];
 }
 
 export interface Rendered {
@@ -78,6 +80,7 @@ export async function render(caseName: string, options: RenderOptions = {}): Pro
     values: [ciValuesFile(caseName), ...(options.values ?? [])],
     set: options.set,
     setJson: options.setJson,
+    ...(options.apiVersions ? { apiVersions: options.apiVersions } : {}),
     kubeVersion,
     isUpgrade,
   });

@@ -442,3 +442,45 @@ spec:
 {{- define "todo-chatbot.webServiceUrl" -}}
 {{- printf "http://%s:%v" (include "todo-chatbot.web.fullname" .) .Values.web.service.port -}}
 {{- end -}}
+
+{{/* The metrics port of a component ("api" or "web"), or 0 when metrics are off. */}}
+{{- define "todo-chatbot.metrics.port" -}}
+{{- if .ctx.Values.metrics.enabled -}}{{ index .ctx.Values.metrics (printf "%sPort" .component) }}{{- else -}}0{{- end -}}
+{{- end -}}
+
+{{/* The pod annotations scrapers that read them (prometheus.io/*) find the metrics by. */}}
+{{- define "todo-chatbot.metrics.podAnnotations" -}}
+{{- if .ctx.Values.metrics.enabled -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ include "todo-chatbot.metrics.port" . | quote }}
+prometheus.io/path: /metrics
+{{- end -}}
+{{- end -}}
+
+{{/* The container port the metrics are served on. */}}
+{{- define "todo-chatbot.metrics.containerPort" -}}
+{{- if .ctx.Values.metrics.enabled -}}
+- name: metrics
+  containerPort: {{ include "todo-chatbot.metrics.port" . }}
+  protocol: TCP
+{{- end -}}
+{{- end -}}
+
+{{/* NetworkPolicy ingress rule: only the labelled scraper, and only to the metrics port. */}}
+{{- define "todo-chatbot.metrics.scrapeRule" -}}
+{{- if .ctx.Values.metrics.enabled -}}
+- from:
+    - podSelector:
+        matchLabels:
+          {{- toYaml .ctx.Values.metrics.scraper.podLabels | nindent 10 }}
+      namespaceSelector:
+        {{- with .ctx.Values.metrics.scraper.namespaceLabels }}
+        matchLabels:
+          {{- toYaml . | nindent 10 }}
+        {{- else }} {}
+        {{- end }}
+  ports:
+    - port: {{ include "todo-chatbot.metrics.port" . }}
+      protocol: TCP
+{{- end -}}
+{{- end -}}

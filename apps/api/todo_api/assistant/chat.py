@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.assistant.protocol import Assistant, HistoryMessage, Turn, with_progress
 from todo_api.assistant.tools import ToolRunner
+from todo_api.core.metrics import record_chat_turn
 from todo_api.core.text import shorten
 from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import (
@@ -120,7 +121,11 @@ async def chat_turn(
         )
         if owned.first() is None:
             raise ConversationNotFoundError(conversation_id)
-    await _take_rate_slot(session, user_id, rate_limit)
+    try:
+        await _take_rate_slot(session, user_id, rate_limit)
+    except ChatRateLimitedError:
+        record_chat_turn(assistant.name, "rate_limited")
+        raise
 
     now = utcnow()
     if conversation_id is None:
@@ -155,6 +160,8 @@ async def chat_turn(
         logger.exception("assistant %s failed", assistant.name)
         reply = with_progress(FALLBACK_REPLY, turn.tools.calls)
         turn.memo.clear()
+        turn.failure = "failed"
+    record_chat_turn(assistant.name, turn.failure or "ok")
     # Tools commit their own work; whatever an assistant left behind (a failed statement, say)
     # must not leak into storing the reply.
     await session.rollback()

@@ -38,7 +38,7 @@ from mcp_types import Tool as MCPTool
 from openai import APIConnectionError, APIStatusError, APITimeoutError, AsyncOpenAI
 
 from todo_api.assistant.mcp_server import SERVER_NAME, build_server
-from todo_api.assistant.protocol import HistoryMessage, Turn, with_progress
+from todo_api.assistant.protocol import HistoryMessage, Turn, TurnFailure, with_progress
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.config import Settings
 
@@ -292,16 +292,27 @@ class LlmAssistant:
             async with asyncio.timeout(self.timeout_seconds):
                 result = await self._run(turn)
         except TimeoutError:
-            return self._failed(turn, TIMEOUT_REPLY, "timed out", started)
+            return self._failed(turn, TIMEOUT_REPLY, "timed out", "timeout", started)
         except (APIConnectionError, APIStatusError) as exc:
             status = getattr(exc, "status_code", None)
-            reply = TIMEOUT_REPLY if isinstance(exc, APITimeoutError) else UNAVAILABLE_REPLY
-            return self._failed(turn, reply, "llm server error", started, status=status)
+            timed_out = isinstance(exc, APITimeoutError)
+            return self._failed(
+                turn,
+                TIMEOUT_REPLY if timed_out else UNAVAILABLE_REPLY,
+                "llm server error",
+                "timeout" if timed_out else "llm_unavailable",
+                started,
+                status=status,
+            )
         except MaxTurnsExceeded:
-            return self._failed(turn, TOO_MANY_STEPS_REPLY, "too many model turns", started)
+            return self._failed(
+                turn, TOO_MANY_STEPS_REPLY, "too many model turns", "too_many_steps", started
+            )
         except Exception:
             # ModelBehaviorError (an unknown tool, say) and anything unforeseen.
-            return self._failed(turn, CONFUSED_REPLY, "llm turn failed", started, exc_info=True)
+            return self._failed(
+                turn, CONFUSED_REPLY, "llm turn failed", "failed", started, exc_info=True
+            )
         text = str(result.final_output or "").strip()
         return text or with_progress("Done.", turn.tools.calls)
 
@@ -329,6 +340,7 @@ class LlmAssistant:
         turn: Turn,
         reply: str,
         what: str,
+        failure: TurnFailure,
         started: float,
         *,
         status: int | None = None,
@@ -345,4 +357,5 @@ class LlmAssistant:
             },
             exc_info=exc_info,
         )
+        turn.failure = failure
         return with_progress(reply, turn.tools.calls)

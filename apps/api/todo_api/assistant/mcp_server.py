@@ -34,6 +34,7 @@ from todo_api.assistant.tools import (
     ToolResult,
     ToolRunner,
     ToolSpec,
+    count_call,
     error,
     is_error,
 )
@@ -128,6 +129,7 @@ def _tool(spec: ToolSpec, actor: Actor) -> Tool:
         async with actor(ctx) as runner:
             refusal = _check_user(claimed, runner.user_id)
             if refusal is not None:
+                count_call(spec.name, refusal)
                 return to_call_result(refusal)
             return to_call_result(await runner.call(spec.name, arguments))
 

@@ -17,6 +17,8 @@ from typing import Any, Literal, Protocol
 
 from todo_api.assistant.tools import ToolCall, ToolRunner
 
+TurnFailure = Literal["timeout", "llm_unavailable", "too_many_steps", "failed"]
+
 
 @dataclass(frozen=True)
 class HistoryMessage:
@@ -39,6 +41,10 @@ class Turn:
     # asked), stored with the reply and handed back as that message's `memo`. Structured
     # data, so nothing has to be read back out of reply text that contains user titles.
     memo: dict[str, Any] = field(default_factory=dict)
+    # Set by an assistant whose reply only says that the turn failed (why, in a word:
+    # "timeout", "llm_unavailable", "too_many_steps", "failed"): the chat turns metric's
+    # outcome, "ok" when unset.
+    failure: TurnFailure | None = None
 
 
 class Assistant(Protocol):

@@ -20,6 +20,7 @@ from pydantic import Field as SchemaField
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from todo_api.core.metrics import record_tool_call
 from todo_api.crud import tasks as crud
 from todo_api.models import DESCRIPTION_MAX, MAX_ID, Description, TaskCreate, TaskUpdate, Title
 
@@ -266,4 +267,12 @@ class ToolRunner:
             await self.session.rollback()
             result = error("unavailable", "The task list could not be reached just now.")
         self.calls.append(ToolCall(name, {"user_id": self.user_id, **arguments}, result))
+        count_call(name, result)
         return result
+
+
+def count_call(name: str, result: ToolResult) -> None:
+    """The tool calls metric: an unknown name (a model's or an MCP client's own) is counted
+    as "unknown", so that callers cannot make up label values."""
+    outcome = str(result["error"]) if isinstance(result, dict) and "error" in result else "ok"
+    record_tool_call(name if name in TOOL_SPECS else "unknown", outcome)

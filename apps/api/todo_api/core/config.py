@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Requests with a larger body are refused with 413 before they reach a route.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Prometheus metrics: `todo-api serve` serves every worker's in one scrape on this port,
+    # apart from the API's own (PORT); 0 turns them off. See docs/observability.md.
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
 
     # Chat: user messages allowed per user per minute (0 turns the limit off; it is
     # counted in the database, so it holds across replicas), and how many earlier

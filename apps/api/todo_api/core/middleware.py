@@ -1,5 +1,5 @@
 """Plain ASGI middleware (no per-request task or body buffering): request ids, one JSON
-log line per request, and a cap on request body size."""
+log line and the request metrics per request, and a cap on request body size."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from todo_api.core.metrics import record_request
+
 logger = logging.getLogger("todo_api.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -24,8 +26,8 @@ _SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"cache-control",
 
 class RequestContextMiddleware:
     """Takes `X-Request-ID` from the caller (or makes one), returns it with the security
-    headers, and logs the request with its route template, never its raw path (which holds
-    user ids)."""
+    headers, and logs and counts the request (core/metrics.py) with its route template, never
+    its raw path (which holds user ids)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -70,14 +72,17 @@ class RequestContextMiddleware:
                 send_with_id, 500, {"detail": "internal server error", "request_id": request_id}
             )
         finally:
-            route = scope.get("route")
+            elapsed = time.perf_counter() - started
+            path = getattr(scope.get("route"), "path", None) or "<unmatched>"
+            method = scope["method"]
+            record_request(path, method, status, elapsed)
             logger.info(
                 "request",
                 extra={
-                    "method": scope["method"],
-                    "path": getattr(route, "path", None) or "<unmatched>",
+                    "method": method,
+                    "path": path,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                     "request_id": request_id,
                 },
             )
