@@ -92,7 +92,13 @@ export async function runMigrations(kubectl: Kubectl, r: ReleaseRef, deployments
   }
   const logs = await kubectl.run(['logs', `job/${name}`, '--namespace', r.namespace, '--all-containers', '--prefix', '--tail=40']).catch((e: Error) => ({ stdout: `(no logs: ${e.message.split('\n')[0]})` }));
   for (const line of logs.stdout.split('\n').filter(Boolean)) print(`  | ${line}`);
-  if (state !== 'Complete') {
-    throw new BackupError(`the migration Job ${name} ${state === 'Failed' ? 'failed' : 'did not finish in 11 minutes'}: the data is restored, the schema may be behind. Read: kubectl logs job/${name} -n ${r.namespace} --all-containers; fix, then run the migrations again with a deploy (npm run nx -- run infra:deploy)`);
+  if (state === 'Complete') {
+    // Not the chart's Job: `helm uninstall` would leave it (and its pod) behind. A failed one is
+    // kept for its logs, and expires an hour after it finished.
+    await kubectl
+      .run(['delete', 'job', name, '--namespace', r.namespace, '--cascade=foreground', '--wait=true', '--timeout=60s'])
+      .catch((error: Error) => print(`(the finished Job ${name} could not be deleted: ${error.message.split('\n')[0]}; it expires within an hour)`));
+    return;
   }
+  throw new BackupError(`the migration Job ${name} ${state === 'Failed' ? 'failed' : 'did not finish in 11 minutes'}: the data is restored, the schema may be behind. Read: kubectl logs job/${name} -n ${r.namespace} --all-containers; fix, then run the migrations again with a deploy (npm run nx -- run infra:deploy)`);
 }

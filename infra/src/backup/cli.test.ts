@@ -145,6 +145,7 @@ describe('restore', () => {
       'exec pg_restore',
       'create --filename -',
       'logs job/JOB --all-containers --prefix --tail=40',
+      'delete job JOB --cascade=foreground --wait=true --timeout=60s', // not the chart's Job: not left behind
       'scale --replicas=2 deployment/todo-todo-chatbot-api',
       'scale --replicas=1 deployment/todo-todo-chatbot-web',
       'rollout status deployment/todo-todo-chatbot-api --timeout=300s',

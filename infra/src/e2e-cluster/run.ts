@@ -9,12 +9,13 @@ import { CONTEXT, layout } from '../hermetic/layout';
 import { root } from '../workspace';
 import { Release } from './cluster';
 import { changeOnly, browserSuite, failedUpgrade, install, noChange, operatorRollback } from './steps-deploy';
+import { backupRestore } from './steps-backup';
 import { dayTwo, doctorLive } from './steps-day-two';
 import { autoscaling, dns, faults } from './steps-faults';
 import { policiesEnforced } from './steps-network';
 import { seconds, type Context, type Step } from './step';
 
-export const STEPS: Step[] = [install, browserSuite, noChange, changeOnly, failedUpgrade, operatorRollback, faults, autoscaling, dns, policiesEnforced, doctorLive, dayTwo];
+export const STEPS: Step[] = [install, browserSuite, noChange, changeOnly, failedUpgrade, operatorRollback, faults, autoscaling, dns, policiesEnforced, backupRestore, doctorLive, dayTwo];
 
 interface Outcome {
   title: string;

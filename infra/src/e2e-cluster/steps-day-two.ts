@@ -1,4 +1,4 @@
-// Steps 11–12: infra:doctor against live states (the healthy release, then a second release
+// Steps 12–13: infra:doctor against live states (the healthy release, then a second release
 // with induced faults), and the day-two targets: status, logs, destroy.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

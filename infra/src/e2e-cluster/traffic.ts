@@ -17,7 +17,8 @@ export interface User {
   cookie: string;
 }
 
-const PASSWORD = 'cluster-e2e-password-1';
+/** Every user signUp makes has this password (the backup step signs one in again). */
+export const PASSWORD = 'cluster-e2e-password-1';
 
 /** Signs a new user up through web's Better Auth endpoint; returns its session cookie. */
 export async function signUp(webUrl: string, label: string): Promise<User> {
