@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NextConfig } from 'next';
 import { STATIC_SECURITY_HEADERS } from './src/lib/server/security-headers';
 
 const workspaceRoot = path.join(__dirname, '../..');
 
+// The workspace's version, for the metrics' build info (the image starts `node server.js`,
+// with no npm to set npm_package_version).
+const { version } = JSON.parse(readFileSync(path.join(workspaceRoot, 'package.json'), 'utf8')) as { version: string };
+
 const nextConfig: NextConfig = {
+  env: { TODO_WEB_VERSION: version },
   // A self-contained server (server.js + the node_modules it needs) for small images.
   output: 'standalone',
   outputFileTracingRoot: workspaceRoot,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
 import { addTask, signUp } from './helpers';
-import { ports, readState } from './stack';
+import { ports, readState, root } from './stack';
 
 const logLines = (file: string) =>
   readFileSync(file, 'utf8')
@@ -38,6 +38,9 @@ test('the web server counts proxied calls and sign-ups on its own metrics port',
   expect(metrics).toMatch(/todo_web_proxy_request_duration_seconds_count\{route="tasks",method="POST",status="201"\} [1-9]/);
   expect(metrics).toMatch(/todo_web_auth_attempts_total\{action="sign_up",outcome="success"\} [1-9]/);
   expect(metrics).toMatch(/todo_web_process_resident_memory_bytes \d+/);
+  // The build's version, inlined by next.config.ts (the server is not started through npm).
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  expect(metrics).toContain(`todo_web_build_info{version="${version}",node="${process.versions.node}"} 1`);
   // The public port does not serve them.
   expect((await request.get('/metrics')).status()).toBe(404);
 });

@@ -341,6 +341,10 @@ lifecycle:
 {{- if and $autoscaling.enabled (lt (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
 {{- fail (printf "\n\nAUTOSCALING: %s.autoscaling.maxReplicas (%v) is below minReplicas (%v)." $component $autoscaling.maxReplicas $autoscaling.minReplicas) -}}
 {{- end -}}
+{{- $metricsPort := index $.Values.metrics (printf "%sPort" $component) -}}
+{{- if and $.Values.metrics.enabled (eq (int $metricsPort) (int (get $.Values $component).containerPort)) -}}
+{{- fail (printf "\n\nMETRICS: metrics.%sPort (%v) is %s.containerPort: the metrics need a port of their own." $component $metricsPort $component) -}}
+{{- end -}}
 {{- end -}}
 {{- if ge (int .Values.preStopSleepSeconds) (int .Values.terminationGracePeriodSeconds) -}}
 {{- fail "\n\nTERMINATION: preStopSleepSeconds must be shorter than terminationGracePeriodSeconds (the sleep counts against it)." -}}

@@ -14,13 +14,15 @@ export interface Scaled {
 }
 
 /** Scales the api and web Deployments to 0 and waits for their pods to go; returns what to scale back to. */
-export async function stopApps(kubectl: Kubectl, r: ReleaseRef, deployments: Workload[], print: (line: string) => void): Promise<Scaled[]> {
-  const scaled = deployments.map((d) => ({ name: d.metadata.name, replicas: d.spec.replicas ?? 1 }));
-  if (!scaled.length) return scaled;
+/** The Deployments' replica counts, to restore after stopping them. */
+export const replicasOf = (deployments: Workload[]): Scaled[] => deployments.map((d) => ({ name: d.metadata.name, replicas: d.spec.replicas ?? 1 }));
+
+/** Scales them to 0 and waits for their pods to go (the caller holds `scaled` before: a failed wait still restarts them). */
+export async function stopApps(kubectl: Kubectl, r: ReleaseRef, scaled: Scaled[], print: (line: string) => void): Promise<void> {
+  if (!scaled.length) return;
   print(`stopping ${scaled.map((s) => s.name).join(', ')} for the restore (their autoscalers pause at 0 replicas)`);
   await kubectl.run(['scale', '--namespace', r.namespace, '--replicas=0', ...scaled.map((s) => `deployment/${s.name}`)]);
   await kubectl.run(['wait', '--namespace', r.namespace, '--for=delete', 'pod', '--selector', `${INSTANCE_LABEL}=${r.release},${COMPONENT} in (api,web)`, '--timeout=180s']);
-  return scaled;
 }
 
 /** Scales the Deployments back and waits for their rollout. */

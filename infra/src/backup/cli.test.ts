@@ -42,10 +42,14 @@ const deployment = (component: 'api' | 'web', replicas: number): Workload => ({
 const pgPod = { kind: 'Pod', metadata: { name: 'todo-todo-chatbot-postgresql-0' }, status: { phase: 'Running', containerStatuses: [{ name: 'postgresql', ready: true, restartCount: 0 }] } };
 
 /** A kubectl that answers from a table and runs `exec` scripts locally against the fakes. */
-function fakeKubectl(fakes: Fakes, db: FakeDb, state: { pgPods?: unknown[]; jobState?: string } = {}) {
+function fakeKubectl(fakes: Fakes, db: FakeDb, state: { pgPods?: unknown[]; jobState?: string; failing?: string[] } = {}) {
   const calls: string[] = [];
   const run = async (args: readonly string[], io: { input?: unknown; stdoutTo?: NodeJS.WritableStream } = {}) => {
     const verb = args[0]!;
+    if (state.failing?.includes(verb)) {
+      calls.push(`${verb} (failed)`);
+      throw new Error(`kubectl ${verb} failed: timed out waiting for the condition`);
+    }
     if (verb === 'exec') {
       const script = args.at(-1)!;
       calls.push(`exec ${/pg_restore|pg_dump|pg_stat_activity|relkind/.exec(script + String(typeof io.input === 'string' ? io.input : ''))?.[0] ?? 'psql'}`);
@@ -163,6 +167,19 @@ describe('restore', () => {
     const { kubectl, calls } = fakeKubectl(fakes, { sessions: 'psql local idle' });
     await expect(restore(kubectl, parseBackupArgs(['restore', '--file', dump()]), () => undefined)).rejects.toThrow(/^database busy: 1 other session\(s\) connected \(psql local idle\)\. api and web are stopped; is a backup running/);
     expect(calls.filter((c) => c.startsWith('scale'))).toEqual(['scale --replicas=0 deployment/todo-todo-chatbot-api deployment/todo-todo-chatbot-web', 'scale --replicas=2 deployment/todo-todo-chatbot-api', 'scale --replicas=1 deployment/todo-todo-chatbot-web']);
+  });
+
+  test('a failed wait for the pods to go still starts api and web again', async () => {
+    const { kubectl, calls } = fakeKubectl(fakes, {}, { failing: ['wait'] });
+    await expect(restore(kubectl, parseBackupArgs(['restore', '--file', dump()]), () => undefined)).rejects.toThrow(/kubectl wait failed/);
+    expect(calls.filter((c) => c.startsWith('scale'))).toEqual(['scale --replicas=0 deployment/todo-todo-chatbot-api deployment/todo-todo-chatbot-web', 'scale --replicas=2 deployment/todo-todo-chatbot-api', 'scale --replicas=1 deployment/todo-todo-chatbot-web']);
+  });
+
+  test('when starting the apps fails after a failed restore, the restore\'s own error is the one reported', async () => {
+    const { kubectl } = fakeKubectl(fakes, { fail: true }, { failing: ['rollout'] });
+    const lines: string[] = [];
+    await expect(restore(kubectl, parseBackupArgs(['restore', '--file', dump()]), (l) => lines.push(l))).rejects.toThrow(/^the restore in .* failed \(exit 3\), nothing was changed/);
+    expect(lines.join('\n')).toMatch(/restore: starting api and web again failed too: kubectl rollout failed/);
   });
 
   test('a failed migration Job is reported with where to read its log', async () => {

@@ -1,7 +1,7 @@
 // `npm run nx -- run infra:backup [-- options]`  and  `npm run nx -- run infra:restore -- --file FILE [options]`
 //   --release todo --namespace todo --context NAME   the Helm release, its namespace, the kube context
 //   --file PATH     backup: where to write (default backups/<release>-<UTC time>.dump); restore: the dump to load
-//   --force         restore: replace a database that holds data (pg_restore --clean --if-exists)
+//   --force         restore: replace a database that holds data (its public schema is made anew)
 //   --image REF     external database only: the postgres image of the helper pod (default: the chart's postgresql.image)
 // Backup: pg_dump -Fc from the release's PostgreSQL pod (kubectl exec, the pod's own
 // credentials), or from a helper pod for an external database, streamed to the file with
@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { chartDir } from '@todo/chart';
 import { CommandError, Kubectl } from '@todo/kube';
 import { root } from '../workspace';
-import { runMigrations, startApps, stopApps, type Scaled } from './apps';
+import { replicasOf, runMigrations, startApps, stopApps, type Scaled } from './apps';
 import { BackupError, checkRestore, defaultDumpFile, dumpToFile, formatBytes, progressLine, restoreFromFile } from './pg';
 import { appDeployments, releaseDatabase, type ReleaseRef } from './release-db';
 
@@ -82,14 +82,16 @@ export async function backup(kubectl: Kubectl, a: BackupArgs, print: (line: stri
 export async function restore(kubectl: Kubectl, a: BackupArgs, print: (line: string) => void): Promise<void> {
   const db = await releaseDatabase(kubectl, a, { image: a.image, print });
   let scaled: Scaled[] = [];
+  let failure: unknown;
   try {
     const file = path.resolve(a.file);
     // Before anything stops: a wrong file or a database in use changes nothing.
     const inUse = await checkRestore(db.shell, file, a.force);
     if (Object.keys(inUse).length) print(`restore: --force: replacing a database that holds ${Object.entries(inUse).map(([t, n]) => `${n} ${t}`).join(', ')} rows`);
     const deployments = await appDeployments(kubectl, a);
-    scaled = await stopApps(kubectl, a, deployments, print);
-    print(`restore: pg_restore --clean --if-exists of ${a.file} into release "${a.release}" (${db.mode} database, ${db.shell.where})`);
+    scaled = replicasOf(deployments);
+    await stopApps(kubectl, a, scaled, print);
+    print(`restore: the public schema made anew and ${a.file} loaded into release "${a.release}" (${db.mode} database, ${db.shell.where})`);
     const { bytes } = await restoreFromFile(db.shell, file, {
       force: a.force,
       onBytes: progressLine('restore', print),
@@ -98,9 +100,16 @@ export async function restore(kubectl: Kubectl, a: BackupArgs, print: (line: str
     });
     print(`restore: loaded ${formatBytes(bytes)}`);
     await runMigrations(kubectl, a, deployments, print);
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     try {
       if (scaled.length) await startApps(kubectl, a, scaled, print);
+    } catch (startError) {
+      // The restore's own failure is the one to report; this one follows from it.
+      if (!failure) throw startError;
+      print(`restore: starting api and web again failed too: ${String((startError as Error).message ?? startError).split('\n')[0]}`);
     } finally {
       await db.cleanup();
     }

@@ -82,12 +82,14 @@ describe('restoreFromFile', () => {
     return f;
   };
 
-  test('into an empty database: pg_restore --clean --if-exists in one transaction, the whole file on its stdin', async () => {
+  test('into an empty database: the public schema emptied, then the dump, in one psql transaction, the whole file on pg_restore\'s stdin', async () => {
     const f = dump();
     const { bytes } = await restoreFromFile(fakes.shell({ rows: '' }), f);
     expect(bytes).toBe(statSync(f).size);
     expect(readFileSync(path.join(fakes.dir, 'restored'))).toEqual(readFileSync(f));
-    expect(args('pg_restore')).toEqual(['--clean', '--if-exists', '--no-owner', '--no-acl', '--single-transaction', '--exit-on-error', '--dbname=todo']);
+    expect(args('pg_restore')).toEqual(['--no-owner', '--no-acl', '--file=-']);
+    expect(args('psql')).toEqual(expect.arrayContaining(['--single-transaction', '--set=ON_ERROR_STOP=1', '--dbname=todo']));
+    expect(readFileSync(path.join(fakes.dir, 'restore.sql'), 'utf8')).toMatch(/^SET client_min_messages = warning;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n/);
   });
 
   test('refuses a database with rows in the app\'s tables or Better Auth\'s user, naming them; --force replaces it', async () => {
@@ -108,7 +110,11 @@ describe('restoreFromFile', () => {
   });
 
   test('a failing pg_restore says nothing was changed', async () => {
-    await expect(restoreFromFile(fakes.shell({ fail: true }), dump())).rejects.toThrow(/pg_restore in container fake-postgres failed \(exit 1\), nothing was changed \(one transaction\): .*relation "task"/);
+    await expect(restoreFromFile(fakes.shell({ fail: true }), dump())).rejects.toThrow(
+      /the restore in container fake-postgres failed \(exit 3\), nothing was changed \(one transaction\): pg_restore: error: .*relation "task"/,
+    );
+    // psql got a statement that fails, so the transaction (the schema dropped) is rolled back.
+    expect(readFileSync(path.join(fakes.dir, 'restore.sql'), 'utf8')).toContain('SELECT pg_restore_failed;');
   });
 });
 

@@ -26,8 +26,11 @@ export class BackupError extends Error {
   override readonly name = 'BackupError';
 }
 
-/** Tables whose rows do not make a database "in use": the schema version and Better Auth's sessions and tokens. */
-export const BOOKKEEPING_TABLES = ['alembic_version', 'session', 'account', 'verification'];
+/**
+ * Tables whose rows do not make a database "in use": the schema version, Better Auth's
+ * sessions and tokens, and the sign-in limits' counters (one sign-in attempt writes them).
+ */
+export const BOOKKEEPING_TABLES = ['alembic_version', 'session', 'account', 'verification', 'rateLimit', 'signInThrottle'];
 
 /** Rows per table of the public schema (except BOOKKEEPING_TABLES): the app's tables and Better Auth's `user`. */
 export const ROW_COUNTS_SQL = `SELECT c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM public.%I', c.relname), false, true, '')))[1]::text
@@ -42,8 +45,17 @@ ORDER BY backend_start;`;
 
 const PSQL = 'exec psql --no-psqlrc --quiet --no-align --tuples-only --field-separator=" " --set=ON_ERROR_STOP=1 --dbname="$DB" --file=-';
 export const DUMP_SCRIPT = 'exec pg_dump --format=custom --dbname="$DB"';
-/** --clean --if-exists: drop what the dump holds before recreating it; one transaction: all or nothing. */
-export const RESTORE_SCRIPT = 'exec pg_restore --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error --dbname="$DB"';
+/**
+ * The public schema emptied, then the dump's SQL, in one psql transaction: all or nothing. Not
+ * `pg_restore --clean`, which drops only what the dump holds: tables a newer release added
+ * would stay and its migrations would then fail on them. A dump pg_restore cannot read ends
+ * in a failing statement, so nothing of it is committed.
+ */
+export const RESTORE_SCRIPT = [
+  '{ printf \'SET client_min_messages = warning;\\nDROP SCHEMA IF EXISTS public CASCADE;\\nCREATE SCHEMA public;\\n\';',
+  '  if pg_restore --no-owner --no-acl --file=-; then :; else printf \'SELECT pg_restore_failed;\\n\'; fi;',
+  '} | psql --no-psqlrc --quiet --single-transaction --set=ON_ERROR_STOP=1 --dbname="$DB" --file=-',
+].join('\n');
 
 /** Runs SQL through psql; its rows as arrays of fields. */
 export async function query(shell: DatabaseShell, sql: string): Promise<string[][]> {
@@ -181,7 +193,7 @@ export async function checkRestore(shell: DatabaseShell, file: string, force = f
 }
 
 /**
- * Restores `file` (checked first with checkRestore): pg_restore --clean --if-exists in one
+ * Restores `file` (checked first with checkRestore): RESTORE_SCRIPT, in one
  * transaction, so a failure leaves the database as it was. Refuses while other sessions are
  * connected ("database busy"). Migrations are the caller's next step.
  */
@@ -196,7 +208,11 @@ export async function restoreFromFile(shell: DatabaseShell, file: string, option
   const counter = byteCounter(options.onBytes ?? (() => undefined));
   createReadStream(file).pipe(counter);
   const result = await shell.run(RESTORE_SCRIPT, { input: counter, onProgress: (line, stream) => stream === 'stderr' && options.onLog?.(line) });
-  if (!result.ok) throw new BackupError(`pg_restore in ${shell.where} failed (exit ${result.exitCode}), nothing was changed (one transaction): ${lastLine(result.stderr)}`);
+  if (!result.ok) {
+    // pg_restore's own complaint (an unreadable dump) says more than psql's stop that follows it.
+    const why = result.stderr.split('\n').find((l) => l.startsWith('pg_restore: error')) ?? lastLine(result.stderr);
+    throw new BackupError(`the restore in ${shell.where} failed (exit ${result.exitCode}), nothing was changed (one transaction): ${why}`);
+  }
   return { bytes: counter.bytes() };
 }
 

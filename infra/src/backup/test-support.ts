@@ -29,6 +29,8 @@ exit 0`,
   psql: `printf '%s\\n' "$@" > "$FAKE_DIR/psql.args"
 sql=$(cat)
 case "$sql" in
+  *'DROP SCHEMA'*) printf '%s\n' "$sql" > "$FAKE_DIR/restore.sql"
+    case "$sql" in *pg_restore_failed*) echo 'ERROR:  column "pg_restore_failed" does not exist' >&2; exit 3 ;; esac ;;
   *pg_stat_activity*) [ -n "\${FAKE_SESSIONS:-}" ] && printf '%s\\n' "$FAKE_SESSIONS" ;;
   *relkind*) [ -n "\${FAKE_ROWS:-}" ] && printf '%s\\n' "$FAKE_ROWS" ;;
 esac

@@ -3,6 +3,7 @@
 // handlers and instrumentation separately, and they must count into the same metrics.
 import { createServer, type Server } from 'node:http';
 import client from 'prom-client';
+import { METRICS_SERVERS } from './request-trail';
 
 export interface WebMetrics {
   registry: client.Registry;
@@ -31,7 +32,7 @@ function create(): WebMetrics {
     registers: [registry],
   });
   const info = new client.Gauge({ name: 'todo_web_build_info', help: 'Always 1; the labels say what runs', labelNames: ['version', 'node'] as const, registers: [registry] });
-  info.set({ version: process.env.npm_package_version ?? 'unknown', node: process.versions.node }, 1);
+  info.set({ version: process.env.TODO_WEB_VERSION ?? 'unknown', node: process.versions.node }, 1);
   return { registry, proxy, auth };
 }
 
@@ -62,6 +63,7 @@ export function serveMetrics(port: number, host: string): Server | undefined {
       (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
     );
   });
+  METRICS_SERVERS.add(server);
   server.on('error', (error) =>
     console.error(JSON.stringify({ level: 'error', logger: 'web.metrics', msg: `metrics not served on port ${port}: ${error.message}` })),
   );

@@ -90,9 +90,14 @@ export function fromForeignSite(request: Request, trustedOrigins: string[]): boo
 /** Proxies one browser request; `segments` is its path below /api (["tasks", "12"]). */
 export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
   const stopTimer = webMetrics().proxy.startTimer({ route: resolveRoute(segments)?.pattern ?? 'unmatched', method: request.method });
-  const response = await proxyOnce(request, segments, fetchImpl);
-  stopTimer({ status: String(response.status) });
-  return response;
+  try {
+    const response = await proxyOnce(request, segments, fetchImpl);
+    stopTimer({ status: String(response.status) });
+    return response;
+  } catch (error) {
+    stopTimer({ status: '500' }); // Next answers a throwing route handler with a 500
+    throw error;
+  }
 }
 
 async function proxyOnce(request: Request, segments: string[], fetchImpl: typeof fetch): Promise<Response> {

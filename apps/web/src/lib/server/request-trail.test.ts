@@ -4,7 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PEER_ADDRESS_HEADER } from './config.mjs';
-import { installRequestTrail, requestIdFor, withVerifiedPeer } from './request-trail';
+import { installRequestTrail, METRICS_SERVERS, requestIdFor, withVerifiedPeer } from './request-trail';
 
 const lines: string[] = [];
 let server: Server;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   installRequestTrail(false, (line) => lines.push(line));
   server = createServer((request, response) => {
     seen.push({ ...request.headers });
+    if (request.url === '/slow') return; // never answers: the client gives up
     response.statusCode = request.url?.startsWith('/missing') ? 404 : 200;
     response.end('ok');
   });
@@ -55,4 +56,21 @@ it('keeps a trusted proxy’s id when it is safe to log, else makes one', () => 
   expect(requestIdFor('ingress-abc.123', true)).toBe('ingress-abc.123');
   expect(requestIdFor('ingress-abc.123', false)).not.toBe('ingress-abc.123');
   expect(requestIdFor('bad id\nwith newline', true)).toMatch(/^[0-9a-f]{32}$/);
+});
+
+it('logs a request the client abandoned, marked aborted', async () => {
+  await fetch(`${origin}/slow`, { signal: AbortSignal.timeout(100) }).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ path: '/slow', aborted: true })]);
+});
+
+it('leaves the metrics port\'s own requests alone', async () => {
+  const metrics = createServer((_request, response) => response.end('# metrics'));
+  METRICS_SERVERS.add(metrics);
+  await new Promise<void>((resolve) => metrics.listen(0, '127.0.0.1', resolve));
+  const answer = await fetch(`http://127.0.0.1:${(metrics.address() as AddressInfo).port}/metrics`);
+  expect(answer.headers.get('x-request-id')).toBeNull();
+  await new Promise((r) => setTimeout(r, 20));
+  expect(lines).toEqual([]);
+  await new Promise((resolve) => metrics.close(resolve));
 });

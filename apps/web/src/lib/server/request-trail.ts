@@ -3,7 +3,7 @@
 // (made here, or taken from a trusted proxy in front), and one JSON log line when it ends.
 import { randomUUID } from 'node:crypto';
 import { subscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PEER_ADDRESS_HEADER } from './config.mjs';
 
@@ -25,6 +25,8 @@ export interface RequestLine {
   status: number;
   duration_ms: number;
   request_id: string;
+  /** The client went away before the answer was complete. */
+  aborted?: true;
 }
 
 /** One log line per request, in the API's shape; the query string is left out (it may hold search text). */
@@ -65,31 +67,39 @@ export function withVerifiedPeer(request: Request): Request {
   headers.delete(PEER_ADDRESS_HEADER);
   return new Request(request, { headers });
 }
-const started = new WeakMap<IncomingMessage, { at: bigint; id: string }>();
+/** Servers of this process whose requests are no app requests (the metrics port); on globalThis, like the metrics. */
+export const METRICS_SERVERS: Set<Server> = ((globalThis as { [key: symbol]: Set<Server> | undefined })[Symbol.for('todo.web.metricsServers')] ??= new Set());
 
 /**
  * Subscribes once per process. `trustIncomingIds`: an operator declared a proxy in front
  * (TRUSTED_PROXY_HEADER), so its X-Request-ID is kept; otherwise a client's is replaced.
  */
-export function installRequestTrail(trustIncomingIds: boolean, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): void {
+export function installRequestTrail(
+  trustIncomingIds: boolean,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ownServers: ReadonlySet<Server> = METRICS_SERVERS,
+): void {
   const global = globalThis as { [INSTALLED]?: boolean };
   if (global[INSTALLED]) return;
   global[INSTALLED] = true;
   subscribe('http.server.request.start', (message) => {
-    const { request, response, socket } = message as { request: IncomingMessage; response: ServerResponse; socket: Socket };
+    const { request, response, socket, server } = message as { request: IncomingMessage; response: ServerResponse; socket: Socket; server: Server };
+    // The metrics port's scrapes are not the app's requests.
+    if (ownServers.has(server)) return;
     // Replaces whatever the client sent under this name.
     request.headers[PEER_ADDRESS_HEADER] = socket.remoteAddress ?? '';
     request.headers[SEAL_HEADER] = peerSeal();
     const id = requestIdFor(request.headers['x-request-id'], trustIncomingIds);
     request.headers['x-request-id'] = id; // route handlers pass it on to the API
     response.setHeader('X-Request-ID', id); // the browser can quote it
-    started.set(request, { at: process.hrtime.bigint(), id });
-  });
-  subscribe('http.server.response.finish', (message) => {
-    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
-    const context = started.get(request);
-    // Build assets are files that never change: a line each would drown the requests.
-    if (!context || request.url?.startsWith('/_next/static/')) return;
-    write(JSON.stringify(requestLine(request, response, context.at, context.id)));
+    const at = process.hrtime.bigint();
+    // 'close', not 'finish': a client that leaves before the answer (a closed tab during a long
+    // chat turn) still gets its line, marked aborted, while the API logs its side.
+    response.once('close', () => {
+      // Build assets are files that never change: a line each would drown the requests.
+      if (request.url?.startsWith('/_next/static/')) return;
+      const line = requestLine(request, response, at, id);
+      write(JSON.stringify(response.writableFinished ? line : { ...line, aborted: true }));
+    });
   });
 }
