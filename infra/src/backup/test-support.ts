@@ -46,6 +46,9 @@ export interface Fakes {
   cleanup(): void;
 }
 
+/** The fake container's password: a test checks it never reaches the output. */
+export const FAKE_PASSWORD = 'not-printed-secret';
+
 export function writeFakes(): Fakes {
   const dir = mkdtempSync(path.join(tmpdir(), 'backup-fakes-'));
   for (const [name, body] of Object.entries(FAKES)) {
@@ -57,7 +60,7 @@ export function writeFakes(): Fakes {
     FAKE_DIR: dir,
     POSTGRES_USER: 'todo',
     POSTGRES_DB: 'todo',
-    POSTGRES_PASSWORD: 'not-printed-secret',
+    POSTGRES_PASSWORD: FAKE_PASSWORD,
     ...(db.rows ? { FAKE_ROWS: db.rows } : {}),
     ...(db.sessions ? { FAKE_SESSIONS: db.sessions } : {}),
     ...(db.fail ? { FAKE_FAIL: '1' } : {}),
