@@ -13,6 +13,9 @@ export const PROBES = { startup: '/api/healthz', liveness: '/api/healthz', readi
 /** Read outside config.mjs: by the Next standalone server.js, Next itself, and instrumentation-node.ts. */
 export const OTHER_ENV = ['HOSTNAME', 'NEXT_RUNTIME', 'AUTH_AUTO_MIGRATE'];
 
+/** Written into the build by next.config.ts (`env`), so never read at run time: nothing to set. */
+export const BUILD_CONSTANTS = ['TODO_WEB_VERSION'];
+
 /** The runtime stage's user (ARG APP_UID/APP_GID) and EXPOSEd ports. */
 export function imageFacts(dockerfile: string): { uid: number; gid: number; ports: number[] } {
   const runtime = readFileSync(dockerfile, 'utf8').split(/^FROM\s+/m).find((s) => /^\S+\s+AS\s+runtime\b/i.test(s));
