@@ -7,14 +7,19 @@ import { clientAddress, expect, test } from './fixtures';
 import { client, guess, LIMIT, newEmail, PASSWORD, signUpBy } from './helpers';
 import { launch, readState, stopLaunched, waitForHttp, webSpec } from './stack';
 
-test('two web processes on one database share one count', async ({ playwright, baseURL }) => {
+/** One more production web server on `port`, on the stack's database and API. */
+function anotherWeb(port: number) {
   const state = readState();
-  const spec = webSpec(3960, state.apiUrl, {
+  return webSpec(port, state.apiUrl, {
     APP_ENV: 'production',
     DATABASE_URL: state.databaseUrl,
     JWT_SECRET: state.secrets.jwt,
     BETTER_AUTH_SECRET: state.secrets.auth,
   });
+}
+
+test('two web processes on one database share one count', async ({ playwright, baseURL }) => {
+  const spec = anotherWeb(3960);
   const second = launch(spec);
   try {
     await waitForHttp('http://127.0.0.1:3960/api/readyz', 60_000, spec.log);
@@ -29,16 +34,9 @@ test('two web processes on one database share one count', async ({ playwright, b
   }
 });
 
-
 test('with no trusted proxy, a process keys the address limit on the connection, not on forged headers', async ({ playwright }) => {
-  const state = readState();
   // No TRUSTED_PROXY_HEADER: as a release without an Ingress runs.
-  const spec = webSpec(3961, state.apiUrl, {
-    APP_ENV: 'production',
-    DATABASE_URL: state.databaseUrl,
-    JWT_SECRET: state.secrets.jwt,
-    BETTER_AUTH_SECRET: state.secrets.auth,
-  });
+  const spec = anotherWeb(3961);
   delete spec.env.TRUSTED_PROXY_HEADER;
   const server = launch(spec);
   try {
