@@ -15,7 +15,8 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.run import seed, serving, write_report
+from bench.run import write_report
+from bench.stack import seed, serving
 
 MESSAGES = [
     {"kind": "add", "text": "add buy oat milk {n}"},
@@ -47,7 +48,7 @@ def main() -> None:
             for connections in args.connections
         ]
         postgres = stack.postgres_version
-        log = (stack.tmp / "server.log").read_text().splitlines()
+        log = stack.api.log.read_text().splitlines()
         turns = [json.loads(line) for line in log if line.startswith("{") and '"chat turn"' in line]
         assistant_ms = sorted(t["assistant_ms"] for t in turns if t.get("msg") == "chat turn")
 
@@ -79,14 +80,15 @@ def render(
         f"- Load: closed loop, {args.seconds} s per run after a 3 s warm-up; each request is one "
         "chat turn (store message, load history, understand, run tools, store reply).",
         "",
-        "| run | turns/s | errors | p50 ms | p95 ms | p99 ms | max ms | API CPU ms / turn |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | turns/s | errors | p50 ms | p95 ms | p99 ms | max ms | API CPU ms / turn | PostgreSQL CPU ms / turn |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in runs:
         o = r["overall"]
         lines.append(
             f"| {name} | {r['requests_per_second']} | {r['errors']} | {o['p50_ms']} | "
-            f"{o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {r['api_cpu_ms_per_request']} |"
+            f"{o['p95_ms']} | {o['p99_ms']} | {o['max_ms']} | {r['server_cpu_ms_per_request']} | "
+            f"{r['postgres_cpu_ms_per_request']} |"
         )
     lines += [
         "",

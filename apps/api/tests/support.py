@@ -86,6 +86,18 @@ class ServerProcess:
 def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterator[ServerProcess]:
     """`todo-api serve` as a real process on a free port; stopped (SIGTERM) at the end.
     Metrics are off (METRICS_PORT=0) unless `env` sets METRICS_PORT."""
+    command = ["-m", "todo_api.cli", "serve", "--workers", str(workers)]
+    with run_python_server(command, env, log_path) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def run_python_server(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> Iterator[ServerProcess]:
+    """`python <command> --host 127.0.0.1 --port <free>` (a server that answers /healthz)
+    with JWT_SECRET and `env`, but none of the caller's database or auth settings; stopped
+    (SIGTERM) at the end."""
     port = free_port()
     full_env = {
         k: v
@@ -95,18 +107,7 @@ def run_server(env: dict[str, str], log_path: Path, workers: int = 1) -> Iterato
     full_env.update({"JWT_SECRET": SECRET, "PYTHONUNBUFFERED": "1", "METRICS_PORT": "0", **env})
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "todo_api.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
+            [sys.executable, *command, "--host", "127.0.0.1", "--port", str(port)],
             cwd=API_ROOT,
             env=full_env,
             stdout=log,
