@@ -50,6 +50,7 @@ from todo_api.assistant.protocol import HistoryMessage, Turn
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.migrate import upgrade_to_head
+from todo_api.core.sql import Db
 from todo_api.crud import tasks as crud
 from todo_api.models import MESSAGE_MAX, TaskCreate, TaskUpdate
 
@@ -93,11 +94,15 @@ def _task_spec(spec: str | dict[str, Any]) -> dict[str, Any]:
 async def _create(session: AsyncSession, user: str, setup: Sequence[str | dict[str, Any]]) -> None:
     for spec in map(_task_spec, setup):
         task = await crud.create_task(
-            session, user, TaskCreate(title=spec["title"], description=spec.get("description"))
+            await Db.of_session(session),
+            user,
+            TaskCreate(title=spec["title"], description=spec.get("description")),
         )
         if spec["completed"]:
             assert task.id is not None
-            await crud.update_task(session, user, task.id, TaskUpdate(completed=True))
+            await crud.update_task(
+                await Db.of_session(session), user, task.id, TaskUpdate(completed=True)
+            )
 
 
 async def _outside(session: AsyncSession, user: str, changes: list[dict[str, Any]]) -> None:
@@ -106,15 +111,15 @@ async def _outside(session: AsyncSession, user: str, changes: list[dict[str, Any
         if "add" in change:
             await _create(session, user, [change["add"]])
         elif "complete" in change:
-            await crud.set_completed(session, user, change["complete"], True)
+            await crud.set_completed(await Db.of_session(session), user, change["complete"], True)
         elif "delete" in change:
-            await crud.delete_task(session, user, change["delete"])
+            await crud.delete_task(await Db.of_session(session), user, change["delete"])
         else:
             raise AssertionError(f"unknown change {change}")
 
 
 async def _state(session: AsyncSession, user: str) -> list[dict[str, Any]]:
-    tasks = await crud.list_tasks(session, user, limit=1000)
+    tasks = await crud.list_tasks(await Db.of_session(session), user, limit=1000)
     return [
         {"title": t.title, "completed": t.completed, "description": t.description} for t in tasks
     ]

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes, as `Annotated` aliases (SessionDep, CurrentUser)."""
+"""Dependencies shared by the routes, as `Annotated` aliases (DbDep, SessionDep, CurrentUser).
+All are `async def`: a plain `def` dependency runs in the thread pool, a hop per request."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.core.config import Settings
 from todo_api.core.security import CHALLENGE_HEADERS, InvalidTokenError, bearer_user_id
+from todo_api.core.sql import Db, connect
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -22,20 +24,24 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_db(request: Request) -> AsyncIterator[Db]:
+    async with connect(request.app.state.engine) as db:
+        yield db
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+DbDep = Annotated[Db, Depends(get_db)]
 
 
-def authenticated_user_id(request: Request, settings: SettingsDep) -> str:
-    """The user id (`sub`) of a valid bearer token, or 401."""
+async def current_user(user_id: str, request: Request) -> str:
+    """The `{user_id}` of the path, once proved to be the bearer token's `sub`: 401 without
+    a valid token, 403 for another user's path."""
+    settings: Settings = request.app.state.settings
     try:
-        return bearer_user_id(request.headers.get("authorization"), settings.token_secret)
+        token_user = bearer_user_id(request.headers.get("authorization"), settings.token_secret)
     except InvalidTokenError as exc:
         raise HTTPException(401, str(exc), headers=dict(CHALLENGE_HEADERS)) from None
-
-
-def current_user(user_id: str, token_user: Annotated[str, Depends(authenticated_user_id)]) -> str:
-    """The `{user_id}` of the path, once proved to be the token's user (else 403)."""
     if user_id != token_user:
         raise HTTPException(403, "the token does not grant access to this user's data")
     return user_id

@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from todo_api.core.sql import DatabaseUnavailableError
+
 logger = logging.getLogger("todo_api.errors")
 # Inputs echoed in a 422 are cut here: the caller sent them, they need not come back whole.
 ECHO_LIMIT = 200
@@ -103,3 +105,4 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeoutError, database_unavailable)
+    app.add_exception_handler(DatabaseUnavailableError, database_unavailable)

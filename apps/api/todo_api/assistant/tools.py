@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.core.metrics import record_tool_call
+from todo_api.core.sql import DatabaseUnavailableError, Db
 from todo_api.crud import tasks as crud
 from todo_api.models import DESCRIPTION_MAX, MAX_ID, Description, TaskCreate, TaskUpdate, Title
 
@@ -157,20 +158,22 @@ async def add_task(
         data = TaskCreate.model_validate({"title": title, "description": description})
     except ValidationError as exc:
         return _invalid(exc)
-    task = await crud.create_task(session, user_id, data)
+    task = await crud.create_task(await Db.of_session(session), user_id, data)
     return {"task_id": task.id, "status": "created", "title": task.title}
 
 
 async def list_tasks(
     session: AsyncSession, user_id: str, status: crud.StatusFilter = "all"
 ) -> list[dict[str, Any]]:
-    tasks = await crud.list_tasks(session, user_id, status=status, limit=LIST_LIMIT)
+    tasks = await crud.list_tasks(
+        await Db.of_session(session), user_id, status=status, limit=LIST_LIMIT
+    )
     return [{"id": t.id, "title": t.title, "completed": t.completed} for t in tasks]
 
 
 async def complete_task(session: AsyncSession, user_id: str, task_id: int) -> dict[str, Any]:
     try:
-        task = await crud.set_completed(session, user_id, task_id, True)
+        task = await crud.set_completed(await Db.of_session(session), user_id, task_id, True)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task.id, "status": "completed", "title": task.title}
@@ -178,7 +181,7 @@ async def complete_task(session: AsyncSession, user_id: str, task_id: int) -> di
 
 async def delete_task(session: AsyncSession, user_id: str, task_id: int) -> dict[str, Any]:
     try:
-        task = await crud.delete_task(session, user_id, task_id)
+        task = await crud.delete_task(await Db.of_session(session), user_id, task_id)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task_id, "status": "deleted", "title": task.title}
@@ -203,7 +206,7 @@ async def update_task(
     except ValidationError as exc:
         return _invalid(exc)
     try:
-        task = await crud.update_task(session, user_id, task_id, data)
+        task = await crud.update_task(await Db.of_session(session), user_id, task_id, data)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task.id, "status": "updated", "title": task.title}
@@ -260,7 +263,7 @@ class ToolRunner:
         arguments.pop("user_id", None)  # the user comes from the request, never the caller
         try:
             result = await call_tool(self.session, self.user_id, name, arguments)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DatabaseUnavailableError):
             # A value like any other failure, so the assistant can say so; the session is
             # rolled back so that the turn can still store its reply (or fail cleanly).
             logger.exception("tool %s failed in the database", name)

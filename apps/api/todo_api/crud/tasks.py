@@ -1,19 +1,37 @@
 """Task operations: the one implementation behind the REST routes and the assistant's
-tools. Every function acts for one user; another user's task is not found."""
+tools. Every function acts for one user; another user's task is not found. Each is one SQL
+statement on the driver's connection (core/sql.py), so a write needs no read before it."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, not_, or_, update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from todo_api.models import Task, TaskCreate, TaskUpdate, utcnow
+from todo_api.core.sql import Db, Row, as_datetime
+from todo_api.models import TaskCreate, TaskUpdate, utcnow
 
 StatusFilter = Literal["all", "pending", "completed"]
 SortField = Literal["created_at", "updated_at", "title"]
 SortOrder = Literal["asc", "desc"]
+
+_COLUMNS = "id, user_id, title, description, completed, created_at, updated_at"
+_SORT_KEYS: dict[SortField, str] = {
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "title": "lower(title)",
+}
+_STATUS: dict[StatusFilter, str] = {
+    "all": "",
+    "pending": " AND completed = %(false)s",
+    "completed": " AND completed = %(true)s",
+}
+# LIKE's wildcards and the escape character itself, escaped: a search is plain text.
+_LIKE_ESCAPES = str.maketrans({"/": "//", "%": "/%", "_": "/_"})
+_SEARCH = (
+    " AND (lower(title) LIKE lower(%(pattern)s) ESCAPE '/'"
+    " OR lower(description) LIKE lower(%(pattern)s) ESCAPE '/')"
+)
 
 
 class TaskNotFoundError(LookupError):
@@ -22,15 +40,53 @@ class TaskNotFoundError(LookupError):
         self.task_id = task_id
 
 
-def _sort_key(sort: SortField) -> ColumnElement[Any]:
-    if sort == "title":
-        return func.lower(col(Task.title))
-    column = Task.updated_at if sort == "updated_at" else Task.created_at
-    return cast("ColumnElement[Any]", column)
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task as stored; the same fields as models.TaskPublic."""
+
+    id: int
+    user_id: str
+    title: str
+    description: str | None
+    completed: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Row) -> TaskRow:
+        id_, user_id, title, description, completed, created, updated = row
+        return cls(
+            id_,
+            user_id,
+            title,
+            description,
+            bool(completed),
+            as_datetime(created),
+            as_datetime(updated),
+        )
+
+
+def _list_sql(status: StatusFilter, search: bool, sort: SortField, order: SortOrder) -> str:
+    key, direction = _SORT_KEYS[sort], "DESC" if order == "desc" else "ASC"
+    # The id breaks ties, so pages never overlap or skip rows with equal keys.
+    return (
+        f"SELECT {_COLUMNS} FROM task WHERE user_id = %(user_id)s{_STATUS[status]}"  # noqa: S608 (fixed fragments only)
+        f"{_SEARCH if search else ''} ORDER BY {key} {direction}, id {direction}"
+        " LIMIT %(limit)s OFFSET %(offset)s"
+    )
+
+
+_LIST_SQL = {
+    (status, search, sort, order): _list_sql(status, search, sort, order)
+    for status in _STATUS
+    for search in (False, True)
+    for sort in _SORT_KEYS
+    for order in ("asc", "desc")
+}
 
 
 async def list_tasks(
-    session: AsyncSession,
+    db: Db,
     user_id: str,
     *,
     status: StatusFilter = "all",
@@ -39,73 +95,90 @@ async def list_tasks(
     order: SortOrder = "asc",
     limit: int = 100,
     offset: int = 0,
-) -> list[Task]:
-    query = select(Task).where(Task.user_id == user_id)
-    if status != "all":
-        query = query.where(Task.completed == (status == "completed"))
+) -> list[TaskRow]:
+    params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset}
+    params |= {"true": True, "false": False}
     if search:
-        query = query.where(
-            or_(
-                col(Task.title).icontains(search, autoescape=True),
-                col(Task.description).icontains(search, autoescape=True),
-            )
-        )
-    key = _sort_key(sort)
-    # The id breaks ties, so pages never overlap or skip rows with equal keys.
-    if order == "desc":
-        query = query.order_by(key.desc(), col(Task.id).desc())
-    else:
-        query = query.order_by(key.asc(), col(Task.id).asc())
-    result = await session.exec(query.limit(limit).offset(offset))
-    return list(result.all())
+        params["pattern"] = f"%{search.translate(_LIKE_ESCAPES)}%"
+    rows = await db.all(_LIST_SQL[(status, bool(search), sort, order)], params)
+    return [TaskRow.of(row) for row in rows]
 
 
-async def get_task(session: AsyncSession, user_id: str, task_id: int) -> Task:
-    result = await session.exec(select(Task).where(Task.id == task_id, Task.user_id == user_id))
-    task = result.first()
-    if task is None:
-        raise TaskNotFoundError(task_id)
-    return task
+def _returning(statement: str) -> str:
+    return f"{statement} RETURNING {_COLUMNS}"
 
 
-async def create_task(session: AsyncSession, user_id: str, data: TaskCreate) -> Task:
-    task = Task(user_id=user_id, title=data.title, description=data.description)
-    session.add(task)
-    await session.commit()  # INSERT ... RETURNING fills in the id; no re-read needed
-    return task
+_GET = (
+    "SELECT id, user_id, title, description, completed, created_at, updated_at FROM task"
+    " WHERE id = %(id)s AND user_id = %(user_id)s"
+)
+_INSERT = _returning(
+    "INSERT INTO task (user_id, title, description, completed, created_at, updated_at)"
+    " VALUES (%(user_id)s, %(title)s, %(description)s, %(false)s, %(now)s, %(now)s)"
+)
+_SET_COMPLETED = _returning(
+    "UPDATE task SET completed = %(completed)s, updated_at = %(now)s"
+    " WHERE id = %(id)s AND user_id = %(user_id)s"
+)
+_TOGGLE = _returning(
+    "UPDATE task SET completed = NOT completed, updated_at = %(now)s"
+    " WHERE id = %(id)s AND user_id = %(user_id)s"
+)
+_DELETE = _returning("DELETE FROM task WHERE id = %(id)s AND user_id = %(user_id)s")
+_UPDATABLE = ("title", "description", "completed")
 
 
-async def update_task(session: AsyncSession, user_id: str, task_id: int, data: TaskUpdate) -> Task:
-    task = await get_task(session, user_id, task_id)
+async def get_task(db: Db, user_id: str, task_id: int) -> TaskRow:
+    return _found(await db.one(_GET, {"id": task_id, "user_id": user_id}), task_id)
+
+
+async def create_task(db: Db, user_id: str, data: TaskCreate) -> TaskRow:
+    params: dict[str, Any] = {"user_id": user_id, "title": data.title}
+    params |= {"description": data.description}
+    params |= {"false": False, "now": db.param_time(utcnow())}
+    row = await db.one(_INSERT, params)
+    await db.commit()
+    return _found(row, 0)
+
+
+async def update_task(db: Db, user_id: str, task_id: int, data: TaskUpdate) -> TaskRow:
     changes = data.model_dump(exclude_unset=True)
-    if changes:
-        task.sqlmodel_update(changes)
-        task.updated_at = utcnow()
-        await session.commit()
-    return task
+    if not changes:
+        return await get_task(db, user_id, task_id)
+    fields = [name for name in _UPDATABLE if name in changes]
+    assignments = "".join(f"{name} = %({name})s, " for name in fields)
+    sql = (
+        f"UPDATE task SET {assignments}updated_at = %(now)s"  # noqa: S608 (column names from _UPDATABLE)
+        f" WHERE id = %(id)s AND user_id = %(user_id)s RETURNING {_COLUMNS}"
+    )
+    params: dict[str, Any] = {name: changes[name] for name in fields}
+    params.update(id=task_id, user_id=user_id, now=db.param_time(utcnow()))
+    row = await db.one(sql, params)
+    await db.commit()
+    return _found(row, task_id)
 
 
 async def set_completed(
-    session: AsyncSession, user_id: str, task_id: int, completed: bool | None = None
-) -> Task:
+    db: Db, user_id: str, task_id: int, completed: bool | None = None
+) -> TaskRow:
     """Set `completed`, or toggle it when `completed` is None, in one UPDATE ... RETURNING,
     so two toggles at the same moment both take effect."""
-    value = not_(col(Task.completed)) if completed is None else completed
-    statement = (
-        update(Task)
-        .where(col(Task.id) == task_id, col(Task.user_id) == user_id)
-        .values(completed=value, updated_at=utcnow())
-        .returning(Task)
-    )
-    task: Task | None = (await session.exec(statement)).scalar_one_or_none()
-    if task is None:
+    params: dict[str, Any] = {"id": task_id, "user_id": user_id, "now": db.param_time(utcnow())}
+    if completed is None:
+        row = await db.one(_TOGGLE, params)
+    else:
+        row = await db.one(_SET_COMPLETED, {**params, "completed": completed})
+    await db.commit()
+    return _found(row, task_id)
+
+
+async def delete_task(db: Db, user_id: str, task_id: int) -> TaskRow:
+    row = await db.one(_DELETE, {"id": task_id, "user_id": user_id})
+    await db.commit()
+    return _found(row, task_id)
+
+
+def _found(row: Row | None, task_id: int) -> TaskRow:
+    if row is None:
         raise TaskNotFoundError(task_id)
-    await session.commit()
-    return task
-
-
-async def delete_task(session: AsyncSession, user_id: str, task_id: int) -> Task:
-    task = await get_task(session, user_id, task_id)
-    await session.delete(task)
-    await session.commit()
-    return task
+    return TaskRow.of(row)
