@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 # Standard record attributes, plus uvicorn's ANSI-coloured duplicate of the message.
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
@@ -24,7 +26,10 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, separators=(",", ":"))
+        try:
+            return orjson.dumps(entry, default=str).decode()
+        except TypeError:  # e.g. a lone surrogate in a message, which orjson refuses
+            return json.dumps(entry, default=str, separators=(",", ":"))
 
 
 def configure_logging(level: str = "info") -> None:

@@ -84,11 +84,14 @@ def _sqlite_form(sql: str) -> str:
 
 
 def as_datetime(value: Any) -> datetime:
-    """A stored time as an aware UTC datetime (SQLite hands back its text form)."""
+    """A stored time as an aware UTC datetime (SQLite hands back its text form, PostgreSQL
+    one in the session's time zone)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+    if value.utcoffset():
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
     return value  # type: ignore[no-any-return]
 
 
