@@ -190,3 +190,31 @@ def test_sweep_of_guessed_ids_finds_nothing(client: TestClient) -> None:
     for task_id in range(min(ids) - 2, max(ids) + 3):
         response = client.get(f"/api/{mallory}/tasks/{task_id}", headers=auth(mallory))
         assert response.status_code == 404
+
+
+def test_a_verified_token_is_remembered_but_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    from todo_api.core import security
+
+    user = new_user()
+    token = security.mint_token(user, SECRET, ttl_seconds=60)
+    assert security.verify_token(token, SECRET).user_id == user
+    assert (SECRET, token) in security._VERIFIED
+    # The same token under another secret is checked afresh (and refused), not looked up.
+    with pytest.raises(security.InvalidTokenError, match="signature"):
+        security.verify_token(token, "another-secret-of-at-least-32-bytes!!")
+    later = time.time() + 60 + security.LEEWAY_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(security.InvalidTokenError, match="expired"):
+        security.verify_token(token, SECRET)
+    assert (SECRET, token) not in security._VERIFIED
+
+
+def test_the_verified_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from todo_api.core import security
+
+    monkeypatch.setattr(security, "VERIFIED_CACHE_SIZE", 3)
+    monkeypatch.setattr(security, "_VERIFIED", {})
+    tokens = [security.mint_token(new_user(), SECRET) for _ in range(5)]
+    for token in tokens:
+        security.verify_token(token, SECRET)
+    assert [t for _, t in security._VERIFIED] == tokens[-3:]

@@ -21,7 +21,7 @@ from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.drain import ConnectionDrainMiddleware, Drain
 from todo_api.core.logging import configure_logging
 from todo_api.core.metrics import track_pool, untrack_pool
-from todo_api.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from todo_api.core.middleware import RequestContextMiddleware
 from todo_api.core.migrate import upgrade_to_head
 
 logger = logging.getLogger("todo_api")
@@ -82,8 +82,7 @@ def create_app(
     app.include_router(chat.router)
     mcp = mount_mcp(app, settings)  # /mcp: the task tools over MCP
     register_error_handlers(app)
-    # Outermost first: the request id and log line cover everything, including 413s.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    # The request id and log line cover everything, including 413s.
+    app.add_middleware(RequestContextMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ConnectionDrainMiddleware, drain=app.state.drain)
     return app

@@ -31,7 +31,28 @@ class TokenClaims:
     expires_at: int
 
 
+# Tokens already verified, by (secret, token): the web server reuses a user's token for
+# part of its life, and a signature check is the costliest step of a request. A hit still
+# checks expiry, exactly as PyJWT does; the oldest entry leaves first when full.
+_VERIFIED: dict[tuple[str, str], TokenClaims] = {}
+VERIFIED_CACHE_SIZE = 4096
+
+
 def verify_token(token: str, secret: str) -> TokenClaims:
+    key = (secret, token)
+    claims = _VERIFIED.get(key)
+    if claims is None:
+        claims = _verify(token, secret)
+        if len(_VERIFIED) >= VERIFIED_CACHE_SIZE:
+            del _VERIFIED[next(iter(_VERIFIED))]
+        _VERIFIED[key] = claims
+    elif claims.expires_at <= time.time() - LEEWAY_SECONDS:
+        del _VERIFIED[key]
+        raise InvalidTokenError("token has expired")
+    return claims
+
+
+def _verify(token: str, secret: str) -> TokenClaims:
     try:
         # `algorithms` pins HS256: "none", RS256 and every other algorithm are refused.
         claims = jwt.decode(
