@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from todo_api.core.logging import log_info
 from todo_api.core.metrics import record_request
 
 logger = logging.getLogger("todo_api.request")
@@ -40,7 +41,7 @@ class RequestContextMiddleware:
             return
         started = time.perf_counter()
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         response_started = False
@@ -91,16 +92,9 @@ class RequestContextMiddleware:
             path = getattr(scope.get("route"), "path", None) or "<unmatched>"
             method = scope["method"]
             record_request(path, method, status, elapsed)
-            logger.info(
-                "request",
-                extra={
-                    "method": method,
-                    "path": path,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 2),
-                    "request_id": request_id,
-                },
-            )
+            fields = {"method": method, "path": path, "status": status}
+            fields |= {"duration_ms": round(elapsed * 1000, 2), "request_id": request_id}
+            log_info(logger, "request", fields)
 
 
 class _BodyTooLargeError(HTTPException):

@@ -18,9 +18,11 @@ from typing import Any
 
 import psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Row = tuple[Any, ...]
+_DRIVER_UNAVAILABLE = (psycopg.OperationalError, sqlite3.OperationalError)
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
@@ -47,7 +49,7 @@ class Db:
         try:
             cursor = await self._driver.execute(*self._statement(sql, params))
             rows: list[Row] = list(await cursor.fetchall())
-        except (psycopg.OperationalError, sqlite3.OperationalError) as exc:
+        except _DRIVER_UNAVAILABLE as exc:
             raise DatabaseUnavailableError(str(exc)) from exc
         return rows
 
@@ -97,12 +99,15 @@ def as_datetime(value: Any) -> datetime:
 
 @asynccontextmanager
 async def connect(engine: AsyncEngine) -> AsyncIterator[Db]:
-    """A pooled connection (checked on checkout, as the engine says) for one request."""
-    sqlite = engine.dialect.name == "sqlite"
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
+    """A pooled connection (checked on checkout, as the engine says) for one request: the
+    pool's own, without a SQLAlchemy Connection around it."""
+    try:
+        raw = await engine.raw_connection()
+    except _DRIVER_UNAVAILABLE as exc:  # the pool's own errors are not wrapped by SQLAlchemy
+        raise DatabaseUnavailableError(str(exc)) from exc
+    try:
         driver: Any = raw.driver_connection
-        if sqlite:
+        if engine.dialect.name == "sqlite":
             yield Db(driver, sqlite=True)
             return
         # Client-side only while no transaction is open: no round trip either way.
@@ -112,3 +117,6 @@ async def connect(engine: AsyncEngine) -> AsyncIterator[Db]:
         finally:
             if not driver.broken:
                 await driver.set_autocommit(False)
+    finally:
+        # Back to the pool, whose reset (a rollback) runs the driver's coroutines.
+        await greenlet_spawn(raw.close)
