@@ -77,9 +77,11 @@ class Stack:
         return self.floor
 
     def postgres_cpu_seconds(self) -> float:
+        """The postmaster's, its live backends', and the backends it has reaped (a pool's
+        overflow connections come and go under load)."""
         children = Path(f"/proc/{self.postgres_pid}/task/{self.postgres_pid}/children")
-        pids = [self.postgres_pid, *map(int, children.read_text().split())]
-        return sum(process_cpu_seconds(p) for p in pids)
+        live = sum(process_cpu_seconds(int(p)) for p in children.read_text().split())
+        return process_cpu_seconds(self.postgres_pid, reaped=True) + live
 
     def load(
         self,
@@ -203,10 +205,14 @@ def seed(
     return users
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process so far, from /proc."""
+def process_cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """User + system CPU of one process so far, from /proc; with `reaped`, also that of
+    the children it has waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_rss_mib(pid: int) -> float:
