@@ -6,7 +6,7 @@ import { forwardToApi } from '@todo/api-client/server';
 import { currentUser } from './auth';
 import { getConfig } from './config.mjs';
 import { webMetrics } from './metrics';
-import { mintApiToken } from './token';
+import { apiTokenFor } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
@@ -127,7 +127,7 @@ async function proxyOnce(request: Request, segments: string[], fetchImpl: typeof
     response = await forwardToApi(
       {
         backendUrl: config.backendUrl,
-        token: mintApiToken(user.id, config.jwtSecret, config.tokenTtlSeconds),
+        token: apiTokenFor(user.id, config.jwtSecret, config.tokenTtlSeconds),
         userId: user.id,
         apiPath: target.apiPath,
         method: request.method,
