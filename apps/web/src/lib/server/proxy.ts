@@ -3,6 +3,7 @@
 // /api/{user_id} on the API. The session decides the user; the API's address and the token
 // stay on the server.
 import { forwardToApi } from '@todo/api-client/server';
+import { apiFetch } from './api-transport';
 import { currentUser } from './auth';
 import { getConfig } from './config.mjs';
 import { webMetrics } from './metrics';
@@ -88,7 +89,7 @@ export function fromForeignSite(request: Request, trustedOrigins: string[]): boo
 }
 
 /** Proxies one browser request; `segments` is its path below /api (["tasks", "12"]). */
-export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
+export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = apiFetch): Promise<Response> {
   const stopTimer = webMetrics().proxy.startTimer({ route: resolveRoute(segments)?.pattern ?? 'unmatched', method: request.method });
   try {
     const response = await proxyOnce(request, segments, fetchImpl);
