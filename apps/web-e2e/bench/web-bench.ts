@@ -202,10 +202,10 @@ async function main(): Promise<void> {
 
     // One-time costs (modules loaded on first use, the JIT's first compilations) are no
     // per-request cost: each server answers a few of each request before anything is counted.
-    const prewarm = async (c: Contender) => {
+    const prewarm = async (c: Contender, kinds: readonly Kind[] = ['page', 'proxy']) => {
       const cookie = await signIn(c.url, email);
       for (let i = 0; i < 50; i++) {
-        for (const kind of ['page', 'proxy'] as const) {
+        for (const kind of kinds) {
           const { path: p, headers } = requestFor(kind, cookie);
           await (await fetch(`${c.url}${p}`, { headers })).arrayBuffer();
         }
@@ -266,7 +266,7 @@ async function profileRuns(
   start: (b: WebBuild, i: number, nodeOptions?: string[]) => Promise<Contender>,
   stopContender: (c: Contender) => Promise<void>,
   measure: (c: Contender, kind: Kind) => Promise<Measured>,
-  prewarm: (c: Contender) => Promise<void>,
+  prewarm: (c: Contender, kinds: readonly Kind[]) => Promise<void>,
   dir: string,
 ): Promise<void> {
   const lines: string[] = [];
@@ -275,7 +275,7 @@ async function profileRuns(
       const out = path.join(dir, `${build.name.split(' ')[0]}-${kind}`);
       rmSync(out, { recursive: true, force: true });
       const c = await start(build, 0, ['--cpu-prof', `--cpu-prof-dir=${out}`]);
-      await prewarm(c);
+      await prewarm(c, [kind]);
       const result = await measure(c, kind);
       await stopContender(c); // the profile is written as the server exits
       const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
@@ -296,12 +296,12 @@ function render(contenders: Contender[], results: Measured[], js: Map<string, { 
   const summary = (build: string, kind: Kind) => {
     const rs = results.filter((r) => r.build === build && r.kind === kind);
     return {
-      rps: median(rs.map((r) => r.requests_per_second)),
+      rps: round(median(rs.map((r) => r.requests_per_second)), 1),
       errors: rs.reduce((n, r) => n + r.errors, 0),
-      p50: median(rs.map((r) => r.overall.p50_ms)),
-      p95: median(rs.map((r) => r.overall.p95_ms)),
-      web: rs[0]?.web_cpu_ms === null ? null : median(rs.map((r) => r.web_cpu_ms ?? 0)),
-      api: median(rs.map((r) => r.api_cpu_ms)),
+      p50: round(median(rs.map((r) => r.overall.p50_ms)), 1),
+      p95: round(median(rs.map((r) => r.overall.p95_ms)), 1),
+      web: rs[0]?.web_cpu_ms === null ? null : round(median(rs.map((r) => r.web_cpu_ms ?? 0))),
+      api: round(median(rs.map((r) => r.api_cpu_ms))),
       each: rs.map((r) => r.web_cpu_ms ?? r.api_cpu_ms),
     };
   };
