@@ -80,3 +80,9 @@ it('sends a GET again when a kept-alive connection was closed under it', async (
   expect(response.status).toBe(200);
   expect(calls).toBe(2);
 });
+
+it('puts no cap on connections in use, only on idle ones kept', () => {
+  const { maxSockets, maxFreeSockets } = agentFor('http:');
+  expect(maxSockets).toBe(Infinity);
+  expect(maxFreeSockets).toBe(16);
+});

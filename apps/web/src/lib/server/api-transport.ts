@@ -11,9 +11,11 @@ import https from 'node:https';
 // fails with ECONNRESET; see the retry below for the rare remaining case).
 export const IDLE_SOCKET_MS = 4_000;
 
+// No cap on sockets in use (Node's default): a chat call may hold one for up to 60 s, and task
+// calls must not queue behind those. Only the pool of idle sockets kept for reuse is bounded.
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' }),
-  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo' }),
+  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 16, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: 16, scheduling: 'lifo' }),
 };
 
 /** The keep-alive agent for a URL's protocol (exported for tests). */
