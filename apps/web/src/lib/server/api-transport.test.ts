@@ -81,6 +81,33 @@ it('sends a GET again when a kept-alive connection was closed under it', async (
   expect(calls).toBe(2);
 });
 
+it('does not send a DELETE again: the API may have run it before the connection closed', async () => {
+  await (await apiFetch(`${base}/warm`)).text(); // one idle connection in the pool
+  let calls = 0;
+  handler = (req) => {
+    calls += 1;
+    req.socket.destroy(); // the request was read (and may have been run), then the connection drops
+  };
+  await expect(apiFetch(`${base}/tasks/1`, { method: 'DELETE' })).rejects.toMatchObject({
+    message: 'fetch failed',
+    cause: { code: 'ECONNRESET' },
+  });
+  expect(calls).toBe(1);
+});
+
+it('sends a PUT again when a kept-alive connection was closed under it', async () => {
+  await (await apiFetch(`${base}/warm`)).text();
+  let calls = 0;
+  handler = (req, res, body) => {
+    calls += 1;
+    if (calls === 1) return req.socket.destroy();
+    res.end(JSON.stringify({ body }));
+  };
+  const response = await apiFetch(`${base}/tasks/1`, { method: 'PUT', body: 'b' });
+  expect(await response.json()).toEqual({ body: 'b' });
+  expect(calls).toBe(2);
+});
+
 it('puts no cap on connections in use, only on idle ones kept', () => {
   const { maxSockets, maxFreeSockets } = agentFor('http:');
   expect(maxSockets).toBe(Infinity);

@@ -25,9 +25,11 @@ export function agentFor(protocol: string): http.Agent {
   return agent;
 }
 
-// A request sent on a kept-alive connection that the server closed at that moment never
-// reached it; these are safe to send again.
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+// A reset on a reused kept-alive connection usually means the API closed the idle socket
+// before reading the request, but it may also come after the API ran it. So only methods whose
+// repetition is harmless, with the same answer, are sent again: not DELETE (a second one would
+// answer 404 for a delete that worked), not POST.
+const RETRYABLE = new Set(['GET', 'HEAD', 'PUT']);
 
 interface Outgoing {
   url: URL;
@@ -52,7 +54,7 @@ function send(out: Outgoing, retried = false): Promise<Response> {
     request.on('error', (error: NodeJS.ErrnoException) => {
       done();
       if (signal?.aborted) return reject(signal.reason);
-      if (!retried && request.reusedSocket && error.code === 'ECONNRESET' && IDEMPOTENT.has(out.method)) {
+      if (!retried && request.reusedSocket && error.code === 'ECONNRESET' && RETRYABLE.has(out.method)) {
         return resolve(send(out, true));
       }
       // The global fetch's shape: callers read the reason from `cause`.
