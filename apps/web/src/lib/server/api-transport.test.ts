@@ -108,6 +108,11 @@ it('sends a PUT again when a kept-alive connection was closed under it', async (
   expect(calls).toBe(2);
 });
 
+it('fails like fetch when the answer cannot be made a Response', async () => {
+  handler = (_req, res) => res.writeHead(600).end('odd'); // Response refuses a status over 599
+  await expect(apiFetch(`${base}/odd`)).rejects.toMatchObject({ message: 'fetch failed', cause: { name: 'RangeError' } });
+});
+
 it('puts no cap on connections in use, only on idle ones kept', () => {
   const { maxSockets, maxFreeSockets } = agentFor('http:');
   expect(maxSockets).toBe(Infinity);

@@ -69,11 +69,17 @@ function send(out: Outgoing, retried = false): Promise<Response> {
       });
       response.on('end', () => {
         done();
-        const headers = new Headers();
-        for (let i = 0; i < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
-        const status = response.statusCode ?? 502;
-        const nullBody = status === 204 || status === 304 || out.method === 'HEAD';
-        resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage, headers }));
+        // A header or status that Headers or Response refuse would otherwise throw out of this
+        // listener (an uncaught exception) and leave the promise unsettled.
+        try {
+          const headers = new Headers();
+          for (let i = 0; i < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
+          const status = response.statusCode ?? 502;
+          const nullBody = status === 204 || status === 304 || out.method === 'HEAD';
+          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage, headers }));
+        } catch (cause) {
+          reject(new TypeError('fetch failed', { cause }));
+        }
       });
     });
     request.end(out.body);
