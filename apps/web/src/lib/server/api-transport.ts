@@ -9,6 +9,7 @@ import https from 'node:https';
 // A free connection is dropped after this long: under uvicorn's keep-alive timeout (5 s), so
 // we close an idle connection before the API does (a request sent just as the server closes
 // fails with ECONNRESET; see the retry below for the rare remaining case).
+// 4 s because of the API's drain (apps/api/todo_api/core/drain.py) and uvicorn's 5 s keep-alive.
 export const IDLE_SOCKET_MS = 4_000;
 
 // No cap on sockets in use (Node's default): a chat call may hold one for up to 60 s, and task
