@@ -28,6 +28,13 @@ test('a tampered copy of a real session cookie is refused', async ({ page, conte
 test('an expired session is sent to sign in once the cookie cache lapses', async ({ page, context }) => {
   const email = await signUp(page);
   await addTask(page, 'Before expiry');
+  // A fresh signed copy just before the revocation, so the check below runs well inside its
+  // minute however long sign-up took on a loaded machine.
+  const fresh = await page.request.get('/api/auth/get-session?disableCookieCache=true');
+  expect(fresh.status()).toBe(200);
+  expect((await fresh.json())?.session).toBeTruthy();
+  const issued = (await context.cookies()).find((c) => c.name === SESSION_DATA_COOKIE);
+  expect(issued?.expires).toBeGreaterThan(Date.now() / 1000 + 30);
   const db = new pg.Client({ connectionString: readState().databaseUrl });
   await db.connect();
   try {
