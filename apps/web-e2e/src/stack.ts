@@ -102,18 +102,19 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, log?: string)
 }
 
 /** A one-off command (a migration); a failure is a CommandError quoting it and its last line. */
-async function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
+export async function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
   await runCommand(command, args, { cwd, env: { ...process.env, ...env }, timeoutMs: 120_000 });
 }
 
-async function startPostgres(state: Partial<StackState>): Promise<string> {
+/** An ephemeral PostgreSQL on `port` (or TEST_DATABASE_URL's); its pid and spec go into `state`. */
+export async function startPostgres(state: Partial<StackState>, port = ports.postgres, log = path.join(reports, 'postgres.log')): Promise<string> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
   const spec: ProcessSpec = {
     command: python,
-    args: ['-m', 'devtools.postgres', '--ephemeral', '--port', String(ports.postgres)],
+    args: ['-m', 'devtools.postgres', '--ephemeral', '--port', String(port)],
     cwd: path.join(root, 'apps/api'),
     env: {},
-    log: path.join(reports, 'postgres.log'),
+    log,
   };
   const child = launch(spec);
   state.pids!.postgres = child.pid!;
@@ -121,7 +122,7 @@ async function startPostgres(state: Partial<StackState>): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (existsSync(spec.log) && readFileSync(spec.log, 'utf8').includes('DATABASE_URL=')) {
-      return `postgresql://postgres@127.0.0.1:${ports.postgres}/postgres`;
+      return `postgresql://postgres@127.0.0.1:${port}/postgres`;
     }
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -129,22 +130,23 @@ async function startPostgres(state: Partial<StackState>): Promise<string> {
   throw new Error(`PostgreSQL did not start:\n${existsSync(spec.log) ? readFileSync(spec.log, 'utf8') : ''}`);
 }
 
-export function apiSpec(databaseUrl: string, jwtSecret: string): ProcessSpec {
+export function apiSpec(databaseUrl: string, jwtSecret: string, port = ports.api): ProcessSpec {
   return {
     command: path.join(root, '.venv/bin/todo-api'),
-    args: ['serve', '--host', '127.0.0.1', '--port', String(ports.api), '--workers', '1'],
+    args: ['serve', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
     cwd: path.join(root, 'apps/api'),
     // METRICS_PORT: beside the API's port, clear of a development API's default (9464).
-    env: { APP_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, METRICS_PORT: String(ports.api + 1000) },
-    log: path.join(reports, 'api.log'),
+    env: { APP_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, METRICS_PORT: String(port + 1000) },
+    log: path.join(reports, port === ports.api ? 'api.log' : `api-${port}.log`),
   };
 }
 
-export function webSpec(port: number, backendUrl: string, extra: Record<string, string>): ProcessSpec {
+/** A production web server (this workspace's build, or `server`: another standalone server.js). */
+export function webSpec(port: number, backendUrl: string, extra: Record<string, string>, server = standaloneServer, nodeOptions: string[] = []): ProcessSpec {
   return {
     command: process.execPath,
-    args: [standaloneServer],
-    cwd: path.dirname(standaloneServer),
+    args: [...nodeOptions, server],
+    cwd: path.dirname(server),
     env: {
       PORT: String(port),
       HOSTNAME: '127.0.0.1',

@@ -9,15 +9,21 @@ import { contentSecurityPolicy, securityHeaders } from './lib/server/security-he
 
 export function proxy(request: NextRequest): NextResponse {
   const config = getConfig();
+  const page = !request.nextUrl.pathname.startsWith('/api/');
+  // Route handlers get no nonce and their request as it came (no copy of its headers).
   const options = {
-    nonce: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64'),
+    nonce: page ? Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64') : '',
     publicOrigin: config.authUrl,
     development: process.env.NODE_ENV === 'development',
   };
-  const page = !request.nextUrl.pathname.startsWith('/api/');
-  const forwarded = new Headers(request.headers);
-  if (page) forwarded.set('content-security-policy', contentSecurityPolicy(options));
-  const response = NextResponse.next({ request: { headers: forwarded } });
+  let response: NextResponse;
+  if (page) {
+    const forwarded = new Headers(request.headers);
+    forwarded.set('content-security-policy', contentSecurityPolicy(options));
+    response = NextResponse.next({ request: { headers: forwarded } });
+  } else {
+    response = NextResponse.next();
+  }
   for (const [name, value] of Object.entries(securityHeaders(options, page))) response.headers.set(name, value);
   return response;
 }

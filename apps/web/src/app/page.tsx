@@ -6,15 +6,16 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Header } from '../components/Header';
 import { Workspace } from '../components/Workspace';
+import { apiFetch } from '../lib/server/api-transport';
 import { currentUser } from '../lib/server/auth';
 import { getConfig } from '../lib/server/config.mjs';
-import { mintApiToken } from '../lib/server/token';
+import { apiTokenFor } from '../lib/server/token';
 
 export const dynamic = 'force-dynamic';
 
 async function loadTasks(userId: string): Promise<{ tasks: Task[] | null; error: string | null }> {
   const config = getConfig();
-  const api = createApiClient(config.backendUrl, mintApiToken(userId, config.jwtSecret, config.tokenTtlSeconds));
+  const api = createApiClient(config.backendUrl, apiTokenFor(userId, config.jwtSecret, config.tokenTtlSeconds), apiFetch);
   try {
     const tasks = await collectPages(async (offset, limit) => {
       const { data, response } = await api.GET('/api/{user_id}/tasks', {

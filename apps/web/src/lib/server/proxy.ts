@@ -3,10 +3,11 @@
 // /api/{user_id} on the API. The session decides the user; the API's address and the token
 // stay on the server.
 import { forwardToApi } from '@todo/api-client/server';
+import { apiFetch } from './api-transport';
 import { currentUser } from './auth';
 import { getConfig } from './config.mjs';
 import { webMetrics } from './metrics';
-import { mintApiToken } from './token';
+import { apiTokenFor } from './token';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
@@ -88,7 +89,7 @@ export function fromForeignSite(request: Request, trustedOrigins: string[]): boo
 }
 
 /** Proxies one browser request; `segments` is its path below /api (["tasks", "12"]). */
-export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = fetch): Promise<Response> {
+export async function proxyToApi(request: Request, segments: string[], fetchImpl: typeof fetch = apiFetch): Promise<Response> {
   const stopTimer = webMetrics().proxy.startTimer({ route: resolveRoute(segments)?.pattern ?? 'unmatched', method: request.method });
   try {
     const response = await proxyOnce(request, segments, fetchImpl);
@@ -127,7 +128,7 @@ async function proxyOnce(request: Request, segments: string[], fetchImpl: typeof
     response = await forwardToApi(
       {
         backendUrl: config.backendUrl,
-        token: mintApiToken(user.id, config.jwtSecret, config.tokenTtlSeconds),
+        token: apiTokenFor(user.id, config.jwtSecret, config.tokenTtlSeconds),
         userId: user.id,
         apiPath: target.apiPath,
         method: request.method,
