@@ -5,8 +5,9 @@ until N seconds have passed, every response carries `Connection: close`: each ke
 connection a client (web's proxy) holds to this pod is closed right after a response,
 never while idle. Without it, uvicorn's shutdown closes idle keep-alive connections, and a
 request the client sends on one at that moment fails (ECONNRESET) although nothing is wrong.
-Clients drop idle connections themselves after 4 s (undici's default), so after N >= 5 s of
-draining no connection to this pod is left for shutdown to cut.
+Web's API client drops idle connections itself after 4 s (IDLE_SOCKET_MS in
+apps/web/src/lib/server/api-transport.ts), so after N >= 5 s of draining no connection to
+this pod is left for shutdown to cut.
 
 The deadline lives in a file named after the parent process, so every worker of one
 uvicorn drains together; it expires by itself, so a restarted container in the same pod
