@@ -17,6 +17,7 @@ from tests.support import make_settings
 from todo_api.core.config import Settings
 from todo_api.core.db import create_app_engine, session_factory
 from todo_api.core.migrate import upgrade_to_head
+from todo_api.core.sql import Db, connect
 from todo_api.main import create_app
 
 
@@ -98,4 +99,14 @@ async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
     engine = create_app_engine(settings)
     async with session_factory(engine)() as s:
         yield s
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Db]:
+    """A pooled connection on the current backend's shared, migrated database, as a request
+    or a chat turn has it."""
+    engine = create_app_engine(settings)
+    async with connect(engine) as connection:
+        yield connection
     await engine.dispose()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from devtools.postgres import free_port
 from tests.fake_openai import FakeOpenAI, call, calls, fail, fake_openai, hang, say, tool_results
@@ -31,6 +30,7 @@ from todo_api.assistant.llm import (
 from todo_api.assistant.protocol import HistoryMessage, Turn
 from todo_api.assistant.tools import TOOL_NAMES, ToolResult, ToolRunner
 from todo_api.core.config import Settings
+from todo_api.core.sql import Db
 
 pytestmark = pytest.mark.anyio
 
@@ -61,23 +61,23 @@ async def llm() -> AsyncIterator[Llm]:
         await assistant.aclose()
 
 
-def turn(session: AsyncSession, message: str, *history: HistoryMessage) -> Turn:
+def turn(db: Db, message: str, *history: HistoryMessage) -> Turn:
     user = new_user()
-    return Turn(user, message, list(history), ToolRunner(session, user))
+    return Turn(user, message, list(history), ToolRunner(db, user))
 
 
 async def test_tool_calls_reach_the_database_and_come_back(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+    fake: FakeOpenAI, db: Db, llm: Llm
 ) -> None:
     fake.add(
         call("add_task", {"title": "Buy milk"}),
         lambda request: call("complete_task", {"task_id": tool_results(request)[-1]["task_id"]}),
         say("Added 'Buy milk' and marked it done."),
     )
-    t = turn(session, "add buy milk, and I already bought it")
+    t = turn(db, "add buy milk, and I already bought it")
     assert await llm(fake.base_url).reply(t) == "Added 'Buy milk' and marked it done."
 
-    [task] = await tools.list_tasks(session, t.user_id)
+    [task] = await tools.list_tasks(db, t.user_id)
     assert task["title"] == "Buy milk" and task["completed"] is True
     assert [(c.name, c.arguments) for c in t.tools.calls] == [
         ("add_task", {"user_id": t.user_id, "title": "Buy milk"}),
@@ -107,7 +107,7 @@ async def test_tool_calls_reach_the_database_and_come_back(
 
 
 async def test_history_is_sent_with_the_tool_calls_it_made(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+    fake: FakeOpenAI, db: Db, llm: Llm
 ) -> None:
     fake.add(say("It is task 7."))
     added = {"task_id": 7, "status": "created", "title": "Walk the dog"}
@@ -125,7 +125,7 @@ async def test_history_is_sent_with_the_tool_calls_it_made(
             ],
         ),
     )
-    t = turn(session, "which id was that?", *history)
+    t = turn(db, "which id was that?", *history)
     assert await llm(fake.base_url).reply(t) == "It is task 7."
 
     messages = fake.requests[0]["messages"]
@@ -147,9 +147,7 @@ async def test_history_is_sent_with_the_tool_calls_it_made(
     assert messages[5] == {"role": "user", "content": "which id was that?"}
 
 
-async def test_long_lists_in_history_are_shortened(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
-) -> None:
+async def test_long_lists_in_history_are_shortened(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     fake.add(say("You have 500 tasks."))
     listed = [{"id": n, "title": f"Task {n} " + "x" * 150, "completed": False} for n in range(500)]
     added = {"task_id": 501, "status": "created", "title": "Walk the dog " + "y" * 150}
@@ -164,7 +162,7 @@ async def test_long_lists_in_history_are_shortened(
         ],
     )
     history = [HistoryMessage("user", "show my tasks"), *[past] * 20]
-    t = turn(session, "how many?", *history)
+    t = turn(db, "how many?", *history)
     assert await llm(fake.base_url).reply(t) == "You have 500 tasks."
 
     [request] = fake.requests
@@ -179,37 +177,33 @@ async def test_long_lists_in_history_are_shortened(
     assert '{"more": N}' in request["messages"][0]["content"]
 
 
-async def test_a_user_id_from_the_model_is_ignored(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
-) -> None:
+async def test_a_user_id_from_the_model_is_ignored(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     victim = new_user()
-    [victims_task] = [await tools.add_task(session, victim, "Private")]
+    [victims_task] = [await tools.add_task(db, victim, "Private")]
     fake.add(
         call("add_task", {"user_id": victim, "title": "Planted"}),
         call("delete_task", {"user_id": victim, "task_id": victims_task["task_id"]}),
         call("list_tasks", {"user_id": victim}),
         say("Done."),
     )
-    t = turn(session, "mess with someone else's list")
+    t = turn(db, "mess with someone else's list")
     await llm(fake.base_url).reply(t)
 
-    victims = await tools.list_tasks(session, victim)
+    victims = await tools.list_tasks(db, victim)
     assert [v["title"] for v in victims] == ["Private"]
-    assert [c["title"] for c in await tools.list_tasks(session, t.user_id)] == ["Planted"]
+    assert [c["title"] for c in await tools.list_tasks(db, t.user_id)] == ["Planted"]
     assert all(c.arguments["user_id"] == t.user_id for c in t.tools.calls)
     assert t.tools.calls[1].result["error"] == "not_found"  # type: ignore[call-overload]
     assert [task["title"] for task in t.tools.calls[2].result] == ["Planted"]  # type: ignore[index]
 
 
-async def test_tool_errors_go_back_to_the_model(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
-) -> None:
+async def test_tool_errors_go_back_to_the_model(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     fake.add(
         call("complete_task", {"task_id": 2**31 - 1}),
         call("add_task", {"title": ""}),
         say("I couldn't find that task."),
     )
-    t = turn(session, "finish task 2147483647")
+    t = turn(db, "finish task 2147483647")
     assert await llm(fake.base_url).reply(t) == "I couldn't find that task."
     not_found, invalid = tool_results(fake.requests[-1])
     assert not_found["error"] == "not_found"
@@ -217,48 +211,46 @@ async def test_tool_errors_go_back_to_the_model(
     assert [c.result for c in t.tools.calls] == [not_found, invalid]
 
 
-async def test_malformed_tool_arguments(fake: FakeOpenAI, session: AsyncSession, llm: Llm) -> None:
+async def test_malformed_tool_arguments(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     fake.add(call("add_task", '{"title": "Buy'), say("Sorry, could you say that again?"))
-    t = turn(session, "add buy")
+    t = turn(db, "add buy")
     assert await llm(fake.base_url).reply(t) == "Sorry, could you say that again?"
     [error] = tool_results(fake.requests[-1])
     assert error["error"] == "invalid_argument"
     assert t.tools.calls == []
-    assert await tools.list_tasks(session, t.user_id) == []
+    assert await tools.list_tasks(db, t.user_id) == []
 
 
 async def test_unknown_tool(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+    fake: FakeOpenAI, db: Db, llm: Llm, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.add(call("drop_database", {}), say("unreachable"))
-    t = turn(session, "drop everything")
+    t = turn(db, "drop everything")
     with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
         assert await llm(fake.base_url).reply(t) == CONFUSED_REPLY
     assert any(r.getMessage() == "llm turn failed" for r in caplog.records)
 
 
 async def test_server_error(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+    fake: FakeOpenAI, db: Db, llm: Llm, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.add(fail(500), fail(500))  # the client retries once
     with caplog.at_level(logging.ERROR, logger="todo_api.assistant.llm"):
-        assert await llm(fake.base_url).reply(turn(session, "hi")) == UNAVAILABLE_REPLY
+        assert await llm(fake.base_url).reply(turn(db, "hi")) == UNAVAILABLE_REPLY
     [record] = [r for r in caplog.records if r.name == "todo_api.assistant.llm"]
     assert record.getMessage() == "llm server error"
     assert record.__dict__["status"] == 500
     assert record.__dict__["assistant"] == "llm"
 
 
-async def test_connection_refused(session: AsyncSession, llm: Llm) -> None:
+async def test_connection_refused(db: Db, llm: Llm) -> None:
     assistant = llm(f"http://127.0.0.1:{free_port()}/v1")
-    assert await assistant.reply(turn(session, "hi")) == UNAVAILABLE_REPLY
+    assert await assistant.reply(turn(db, "hi")) == UNAVAILABLE_REPLY
 
 
-async def test_timeout_keeps_what_was_done(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
-) -> None:
+async def test_timeout_keeps_what_was_done(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     fake.add(call("add_task", {"title": "Pay rent"}), hang())
-    t = turn(session, "add pay rent")
+    t = turn(db, "add pay rent")
     started = time.monotonic()
     reply = await llm(fake.base_url, timeout=1.0).reply(t)
     assert time.monotonic() - started < 5
@@ -267,23 +259,21 @@ async def test_timeout_keeps_what_was_done(
     assert [c.name for c in t.tools.calls] == ["add_task"]
 
 
-async def test_too_many_turns(fake: FakeOpenAI, session: AsyncSession, llm: Llm) -> None:
+async def test_too_many_turns(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     fake.add(*[call("list_tasks", {}) for _ in range(20)])
     assistant = llm(fake.base_url)
     assistant.max_turns = 3
-    t = turn(session, "keep looking")
+    t = turn(db, "keep looking")
     assert await assistant.reply(t) == TOO_MANY_STEPS_REPLY
     assert len(t.tools.calls) == 3
 
 
-async def test_parallel_calls_share_the_session_safely(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
-) -> None:
+async def test_parallel_calls_share_the_session_safely(fake: FakeOpenAI, db: Db, llm: Llm) -> None:
     titles = [f"Task {n}" for n in range(5)]
     fake.add(calls(*[("add_task", {"title": title}) for title in titles]), say("Added five."))
-    t = turn(session, "add five tasks")
+    t = turn(db, "add five tasks")
     assert await llm(fake.base_url).reply(t) == "Added five."
-    stored = await tools.list_tasks(session, t.user_id)
+    stored = await tools.list_tasks(db, t.user_id)
     assert sorted(s["title"] for s in stored) == titles
     assert len(t.tools.calls) == 5
 
@@ -325,18 +315,18 @@ class SlowRunner(ToolRunner):
 
 
 async def test_a_tool_call_under_way_when_time_runs_out_is_finished_and_reported(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm
+    fake: FakeOpenAI, db: Db, llm: Llm
 ) -> None:
     fake.add(call("add_task", {"title": "Slow one"}), say("unreachable"))
     user = new_user()
     # The timeout leaves the fake model ample time to ask for the tool on a loaded machine;
     # the tool then outlasts it, and finishes within the grace period.
-    t = Turn(user, "add slow one", [], SlowRunner(session, user, delay=3.0))
+    t = Turn(user, "add slow one", [], SlowRunner(db, user, delay=3.0))
     reply = await llm(fake.base_url, timeout=2.0).reply(t)
     assert reply.endswith(TIMEOUT_REPLY)
     assert "created 'Slow one'" in reply
     assert [c.name for c in t.tools.calls] == ["add_task"]
-    assert [task["title"] for task in await tools.list_tasks(session, user)] == ["Slow one"]
+    assert [task["title"] for task in await tools.list_tasks(db, user)] == ["Slow one"]
     assert len(fake.requests) == 1
 
 
@@ -356,11 +346,11 @@ class HungRunner(ToolRunner):
 
 
 async def test_a_hung_tool_call_ends_within_the_timeout_and_grace(
-    fake: FakeOpenAI, session: AsyncSession, llm: Llm, caplog: pytest.LogCaptureFixture
+    fake: FakeOpenAI, db: Db, llm: Llm, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.add(call("add_task", {"title": "Never stored"}), say("unreachable"))
     user = new_user()
-    runner = HungRunner(session, user)
+    runner = HungRunner(db, user)
     t = Turn(user, "add never stored", [], runner)
     assistant = llm(fake.base_url, timeout=2.0)  # ample for the fake model's first answer
     assistant.call_grace_seconds = 0.5

@@ -41,16 +41,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.support import make_settings, new_user
 from todo_api.assistant import tools
 from todo_api.assistant.offline import OfflineAssistant
 from todo_api.assistant.protocol import HistoryMessage, Turn
 from todo_api.assistant.tools import ToolRunner
-from todo_api.core.db import create_app_engine, session_factory
+from todo_api.core.db import create_app_engine
 from todo_api.core.migrate import upgrade_to_head
-from todo_api.core.sql import Db
+from todo_api.core.sql import Db, connect
 from todo_api.crud import tasks as crud
 from todo_api.models import MESSAGE_MAX, TaskCreate, TaskUpdate
 
@@ -71,15 +70,15 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def session(template_db: Path, tmp_path: Path) -> AsyncIterator[AsyncSession]:
+async def db(template_db: Path, tmp_path: Path) -> AsyncIterator[Db]:
     path = tmp_path / "case.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         source = template_db.with_name(template_db.name + suffix)
         if source.exists():
             shutil.copyfile(source, path.with_name(path.name + suffix))
     engine = create_app_engine(make_settings(None, sqlite_path=path))
-    async with session_factory(engine)() as s:
-        yield s
+    async with connect(engine) as connection:
+        yield connection
     await engine.dispose()
 
 
@@ -91,35 +90,33 @@ def _task_spec(spec: str | dict[str, Any]) -> dict[str, Any]:
     return {"title": spec.removeprefix("[ ] "), "completed": False}
 
 
-async def _create(session: AsyncSession, user: str, setup: Sequence[str | dict[str, Any]]) -> None:
+async def _create(db: Db, user: str, setup: Sequence[str | dict[str, Any]]) -> None:
     for spec in map(_task_spec, setup):
         task = await crud.create_task(
-            await Db.of_session(session),
+            db,
             user,
             TaskCreate(title=spec["title"], description=spec.get("description")),
         )
         if spec["completed"]:
             assert task.id is not None
-            await crud.update_task(
-                await Db.of_session(session), user, task.id, TaskUpdate(completed=True)
-            )
+            await crud.update_task(db, user, task.id, TaskUpdate(completed=True))
 
 
-async def _outside(session: AsyncSession, user: str, changes: list[dict[str, Any]]) -> None:
+async def _outside(db: Db, user: str, changes: list[dict[str, Any]]) -> None:
     """Changes made elsewhere (another tab) between two chat turns."""
     for change in changes:
         if "add" in change:
-            await _create(session, user, [change["add"]])
+            await _create(db, user, [change["add"]])
         elif "complete" in change:
-            await crud.set_completed(await Db.of_session(session), user, change["complete"], True)
+            await crud.set_completed(db, user, change["complete"], True)
         elif "delete" in change:
-            await crud.delete_task(await Db.of_session(session), user, change["delete"])
+            await crud.delete_task(db, user, change["delete"])
         else:
             raise AssertionError(f"unknown change {change}")
 
 
-async def _state(session: AsyncSession, user: str) -> list[dict[str, Any]]:
-    tasks = await crud.list_tasks(await Db.of_session(session), user, limit=1000)
+async def _state(db: Db, user: str) -> list[dict[str, Any]]:
+    tasks = await crud.list_tasks(db, user, limit=1000)
     return [
         {"title": t.title, "completed": t.completed, "description": t.description} for t in tasks
     ]
@@ -143,7 +140,7 @@ def _check_tasks(expected: list[str | dict[str, Any]], actual: list[dict[str, An
 
 
 async def _turn(
-    session: AsyncSession,
+    db: Db,
     user: str,
     message: str,
     history: list[HistoryMessage],
@@ -153,7 +150,7 @@ async def _turn(
     HISTORY_WINDOW messages before this one, each assistant message with its tool calls
     and memo as stored (JSON, read back; an empty memo is stored as None).
     `stored_reply` replaces the reply's text in the history (a decoy)."""
-    runner = ToolRunner(session, user)
+    runner = ToolRunner(db, user)
     turn = Turn(user, message, history[-HISTORY_WINDOW:], runner)
     reply = await OfflineAssistant().reply(turn)
     calls: list[dict[str, Any]] = json.loads(json.dumps([c.as_dict() for c in runner.calls]))
@@ -178,14 +175,14 @@ def test_the_case_file_is_well_formed() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-async def test_conversation(case: dict[str, Any], session: AsyncSession) -> None:
+async def test_conversation(case: dict[str, Any], db: Db) -> None:
     user = new_user()
-    await _create(session, user, case.get("setup", []))
+    await _create(db, user, case.get("setup", []))
     history: list[HistoryMessage] = []
     for number, turn in enumerate(case["turns"], 1):
         where = f"turn {number} ({turn['say']!r})"
-        await _outside(session, user, turn.get("before", []))
-        reply, calls = await _turn(session, user, turn["say"], history)
+        await _outside(db, user, turn.get("before", []))
+        reply, calls = await _turn(db, user, turn["say"], history)
         assert reply.strip(), f"{where}: empty reply"
         if "calls" in turn:
             _check_calls(turn["calls"], calls)
@@ -196,7 +193,7 @@ async def test_conversation(case: dict[str, Any], session: AsyncSession) -> None
         for fragment in turn.get("reply_lacks", []):
             assert fragment not in reply, f"{where}: {fragment!r} in {reply!r}"
         if "tasks" in turn:
-            _check_tasks(turn["tasks"], await _state(session, user))
+            _check_tasks(turn["tasks"], await _state(db, user))
 
 
 # Reply text that, if it were ever parsed, would point at the wrong tasks or questions.
@@ -205,19 +202,19 @@ MULTI_TURN = [case for case in CASES if len(case["turns"]) > 1]
 
 
 @pytest.mark.parametrize("case", MULTI_TURN, ids=[case["name"] for case in MULTI_TURN])
-async def test_reply_text_is_never_read_back(case: dict[str, Any], session: AsyncSession) -> None:
+async def test_reply_text_is_never_read_back(case: dict[str, Any], db: Db) -> None:
     """What the next turn knows comes from the memo and the tool calls only: with every
     stored reply replaced by a decoy, each conversation makes the same tool calls."""
     user = new_user()
-    await _create(session, user, case.get("setup", []))
+    await _create(db, user, case.get("setup", []))
     history: list[HistoryMessage] = []
     for turn in case["turns"]:
-        await _outside(session, user, turn.get("before", []))
-        _, calls = await _turn(session, user, turn["say"], history, stored_reply=DECOY)
+        await _outside(db, user, turn.get("before", []))
+        _, calls = await _turn(db, user, turn["say"], history, stored_reply=DECOY)
         if "calls" in turn:
             _check_calls(turn["calls"], calls)
         if "tasks" in turn:
-            _check_tasks(turn["tasks"], await _state(session, user))
+            _check_tasks(turn["tasks"], await _state(db, user))
 
 
 UNAVAILABLE = {"error": "unavailable", "message": "The task list could not be reached just now."}
@@ -242,32 +239,30 @@ async def test_an_unreachable_task_list_is_said_not_raised(
     messages: list[str],
     broken: str,
     done: list[str],
-    session: AsyncSession,
+    db: Db,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A tool answering {"error": "unavailable"} (the database is down) ends the turn
     with a reply that says so; what was done before it is reported, nothing else."""
     user = new_user()
-    await _create(session, user, setup)
+    await _create(db, user, setup)
     history: list[HistoryMessage] = []
     for message in messages[:-1]:
-        await _turn(session, user, message, history)
-    before = await _state(session, user)
+        await _turn(db, user, message, history)
+    before = await _state(db, user)
     real = tools.call_tool
 
-    async def call_tool(
-        session: AsyncSession, user_id: str, name: str, arguments: Any
-    ) -> tools.ToolResult:
+    async def call_tool(db: Db, user_id: str, name: str, arguments: Any) -> tools.ToolResult:
         if name == broken:
             return dict(UNAVAILABLE)
-        return await real(session, user_id, name, arguments)
+        return await real(db, user_id, name, arguments)
 
     monkeypatch.setattr(tools, "call_tool", call_tool)
-    reply, calls = await _turn(session, user, messages[-1], history)
+    reply, calls = await _turn(db, user, messages[-1], history)
     assert "couldn't reach your task list" in reply, reply
     assert any(call["result"] == UNAVAILABLE for call in calls)
     assert history[-1].memo is None or "question" not in history[-1].memo
-    after = await _state(session, user)
+    after = await _state(db, user)
     assert [t for t in after if t not in before] == [
         {"title": title, "completed": False, "description": None} for title in done
     ]
@@ -277,40 +272,38 @@ async def test_an_unreachable_task_list_is_said_not_raised(
         assert "nothing was changed" in reply, reply
 
 
-async def test_other_tool_errors_are_explained(
-    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_other_tool_errors_are_explained(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
     user = new_user()
-    await _create(session, user, ["Buy milk"])
+    await _create(db, user, ["Buy milk"])
     forbidden = {"error": "forbidden", "message": "Not allowed."}
 
     async def call_tool(*_: Any) -> tools.ToolResult:
         return dict(forbidden)
 
     monkeypatch.setattr(tools, "call_tool", call_tool)
-    reply, _ = await _turn(session, user, "complete task 1", [])
+    reply, _ = await _turn(db, user, "complete task 1", [])
     assert reply == "I couldn't complete it: Not allowed."
 
 
 async def test_replies_without_a_memo_are_read_from_their_tool_calls(
-    session: AsyncSession,
+    db: Db,
 ) -> None:
     """Another assistant's replies (the LLM's) carry no memo: "it" and "the second one"
     come from their tool calls."""
     user = new_user()
-    await _create(session, user, ["Buy milk", "[x] Call mom", "Pay bills"])
+    await _create(db, user, ["Buy milk", "[x] Call mom", "Pay bills"])
     listed = [{"id": 1, "title": "Buy milk", "completed": False}]
     listed += [{"id": 3, "title": "Pay bills", "completed": False}]
     history = [
         HistoryMessage("user", "what's pending?"),
         HistoryMessage("assistant", "Two things.", ({"name": "list_tasks", "result": listed},)),
     ]
-    _, calls = await _turn(session, user, "complete the second one", history)
+    _, calls = await _turn(db, user, "complete the second one", history)
     assert [c["arguments"].get("task_id") for c in calls] == [3]
     added = {"task_id": 2, "status": "created", "title": "Call mom"}
     history.append(HistoryMessage("user", "add call mom"))
     history.append(HistoryMessage("assistant", "Done!", ({"name": "add_task", "result": added},)))
-    _, calls = await _turn(session, user, "delete it", history)
+    _, calls = await _turn(db, user, "delete it", history)
     assert [(c["name"], c["arguments"].get("task_id")) for c in calls] == [("delete_task", 2)]
 
 
@@ -326,22 +319,22 @@ async def test_replies_without_a_memo_are_read_from_their_tool_calls(
         {"question": {"kind": "confirm", "commands": [], "tasks": "all"}},
     ],
 )
-async def test_a_malformed_memo_is_ignored(memo: dict[str, Any], session: AsyncSession) -> None:
+async def test_a_malformed_memo_is_ignored(memo: dict[str, Any], db: Db) -> None:
     user = new_user()
-    await _create(session, user, ["Buy milk"])
+    await _create(db, user, ["Buy milk"])
     history = [HistoryMessage("user", "delete all"), HistoryMessage("assistant", "?", (), memo)]
     for message in ("yes", "the first one", "delete it"):
-        reply, calls = await _turn(session, user, message, list(history))
+        reply, calls = await _turn(db, user, message, list(history))
         assert reply.strip()
         assert not any(c["name"] == "delete_task" for c in calls), (message, calls)
-    assert len(await _state(session, user)) == 1
+    assert len(await _state(db, user)) == 1
 
 
-async def test_never_fails_on_odd_input(session: AsyncSession) -> None:
+async def test_never_fails_on_odd_input(db: Db) -> None:
     """Whatever is said, the assistant answers with text, quickly, and calls tools only in
     valid ways. Seeded, so a failure reproduces."""
     user = new_user()
-    await _create(session, user, ["Buy milk", "[x] Call mom", "Team meeting"])
+    await _create(db, user, ["Buy milk", "[x] Call mom", "Team meeting"])
     words = (
         "add delete remove show list mark done complete it that the second last task #2 3 "
         "and , . : ; - — ' \" ? ! milk mom meeting all everything please rename to change "
@@ -354,7 +347,7 @@ async def test_never_fails_on_odd_input(session: AsyncSession) -> None:
     history: list[HistoryMessage] = []
     for message in messages:
         started = time.perf_counter()
-        reply, calls = await _turn(session, user, message, history)
+        reply, calls = await _turn(db, user, message, history)
         assert reply.strip(), message
         assert time.perf_counter() - started < 2, message
         for call in calls:
@@ -364,11 +357,11 @@ async def test_never_fails_on_odd_input(session: AsyncSession) -> None:
 
 
 async def test_a_long_title_is_shortened_and_kept_whole_in_the_description(
-    session: AsyncSession,
+    db: Db,
 ) -> None:
     user = new_user()
     text = " ".join(["word"] * 100)  # 499 characters: too long for a title (200)
-    reply, calls = await _turn(session, user, f"add {text}", [])
+    reply, calls = await _turn(db, user, f"add {text}", [])
     [call] = calls
     title = call["arguments"]["title"]
     assert len(title) <= 200 and title.endswith("…") and title.startswith("Word word")

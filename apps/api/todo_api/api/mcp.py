@@ -25,6 +25,7 @@ from todo_api.assistant.mcp_server import Actor, build_server
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.config import Settings
 from todo_api.core.security import CHALLENGE_HEADERS, InvalidTokenError, bearer_user_id
+from todo_api.core.sql import connect
 
 MCP_PATH: Final = "/mcp"
 # Where the HTTP gate leaves the token's user for the tools (the request scope's state).
@@ -42,8 +43,8 @@ def _http_actor(app: FastAPI) -> Actor:
         user_id = state.get(_SCOPE_USER)
         if not isinstance(user_id, str):  # only reachable if the gate were bypassed
             raise RuntimeError("MCP request without an authenticated user")
-        async with app.state.sessions() as session:
-            yield ToolRunner(session, user_id)
+        async with connect(app.state.engine) as db:
+            yield ToolRunner(db, user_id)
 
     return actor
 

@@ -12,25 +12,20 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
-
-from sqlalchemy import func, insert, update
-from sqlmodel import col, delete, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.assistant.protocol import Assistant, HistoryMessage, Turn, with_progress
 from todo_api.assistant.tools import ToolRunner
+from todo_api.core.logging import log_info
 from todo_api.core.metrics import record_chat_turn
+from todo_api.core.sql import Db, as_datetime
 from todo_api.core.text import shorten
 from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import (
     CONVERSATION_TITLE_MAX,
-    ChatRateEvent,
     ChatRequest,
     ChatResponse,
-    Conversation,
-    Message,
     ToolCallPublic,
     utcnow,
 )
@@ -51,58 +46,93 @@ def _title_from(message: str) -> str:
     return shorten(" ".join(message.split()), CONVERSATION_TITLE_MAX)
 
 
-async def _take_rate_slot(session: AsyncSession, user_id: str, limit: int) -> None:
+_PRUNE_EVENTS = (
+    "DELETE FROM chat_rate_event WHERE user_id = %(user_id)s AND created_at <= %(since)s"
+)
+_COUNT_EVENTS = "SELECT count(*), min(created_at) FROM chat_rate_event WHERE user_id = %(user_id)s"
+_ADD_EVENT = "INSERT INTO chat_rate_event (user_id, created_at) VALUES (%(user_id)s, %(now)s)"
+_OWNED = "SELECT id FROM conversation WHERE id = %(id)s AND user_id = %(user_id)s"
+_NEW_CONVERSATION = (
+    "INSERT INTO conversation (user_id, title, created_at, updated_at)"
+    " VALUES (%(user_id)s, %(title)s, %(now)s, %(now)s) RETURNING id"
+)
+_HISTORY = (
+    "SELECT role, content, tool_calls, memo FROM message WHERE conversation_id = %(id)s"
+    " ORDER BY id DESC LIMIT %(window)s"
+)
+_ADD_MESSAGE = (
+    "INSERT INTO message (user_id, conversation_id, role, content, tool_calls, memo, created_at)"
+    " VALUES (%(user_id)s, %(id)s, %(role)s, %(content)s, %(tool_calls)s, %(memo)s, %(now)s)"
+)
+_TOUCH = "UPDATE conversation SET updated_at = %(now)s WHERE id = %(id)s"
+
+
+async def _take_rate_slot(db: Db, user_id: str, limit: int) -> None:
     """Count the user's chat messages in the last minute and record this one, or raise
-    ChatRateLimitedError. The event is committed with the user's message. Under a burst of
-    parallel requests from one user the count can run over by a few: it is a guard against
-    floods, not an accounting system."""
+    ChatRateLimitedError. Run in the transaction that stores the user's message. Under a
+    burst of parallel requests from one user the count can run over by a few: it is a guard
+    against floods, not an accounting system."""
     if limit <= 0:
         return
     now = utcnow()
     since = now - RATE_WINDOW
-    await session.exec(
-        delete(ChatRateEvent).where(
-            col(ChatRateEvent.user_id) == user_id, col(ChatRateEvent.created_at) <= since
-        )
-    )
-    result = await session.exec(
-        select(func.count(), func.min(ChatRateEvent.created_at)).where(
-            ChatRateEvent.user_id == user_id
-        )
-    )
-    count, oldest = result.one()
+    await db.run(_PRUNE_EVENTS, {"user_id": user_id, "since": db.param_time(since)})
+    row = await db.one(_COUNT_EVENTS, {"user_id": user_id})
+    count, oldest = row if row is not None else (0, None)
     if count >= limit:
-        await session.commit()  # keep the pruning
         # A slot frees up when the oldest event leaves the window.
-        oldest_utc = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-        raise ChatRateLimitedError(max(1, math.ceil((oldest_utc - since).total_seconds())))
-    await session.exec(insert(ChatRateEvent).values(user_id=user_id, created_at=now))
+        waited = (as_datetime(oldest) - since).total_seconds()
+        raise ChatRateLimitedError(max(1, math.ceil(waited)))
+    await db.run(_ADD_EVENT, {"user_id": user_id, "now": db.param_time(now)})
 
 
-async def _history(
-    session: AsyncSession, conversation_id: int, window: int
-) -> list[HistoryMessage]:
+async def _history(db: Db, conversation_id: int, window: int) -> list[HistoryMessage]:
     if window == 0:
         return []
-    result = await session.exec(
-        select(Message.role, Message.content, Message.tool_calls, Message.memo)
-        .where(Message.conversation_id == conversation_id)
-        .order_by(col(Message.id).desc())
-        .limit(window)
-    )
+    rows = await db.all(_HISTORY, {"id": conversation_id, "window": window})
     return [
         HistoryMessage(
             role="assistant" if role == "assistant" else "user",
             content=content,
-            tool_calls=tuple(tool_calls or ()),
-            memo=memo,
+            tool_calls=tuple(db.json_value(tool_calls) or ()),
+            memo=db.json_value(memo),
         )
-        for role, content, tool_calls, memo in reversed(result.all())
+        for role, content, tool_calls, memo in reversed(rows)
     ]
 
 
+async def _start(
+    db: Db, user_id: str, request: ChatRequest, rate_limit: int, window: int
+) -> tuple[int, list[HistoryMessage]]:
+    """The turn's first transaction: the conversation (found or begun), the rate slot and
+    the user's message, committed before the assistant runs, so a failure later loses
+    nothing. Returns the conversation's id and its history before this message."""
+    conversation_id = request.conversation_id
+    now = db.param_time(utcnow())
+    async with db.transaction():
+        owned = {"id": conversation_id, "user_id": user_id}
+        if conversation_id is not None and await db.one(_OWNED, owned) is None:
+            raise ConversationNotFoundError(conversation_id)
+        await _take_rate_slot(db, user_id, rate_limit)
+        if conversation_id is None:
+            title = _title_from(request.message)
+            created = await db.one(
+                _NEW_CONVERSATION, {"user_id": user_id, "title": title, "now": now}
+            )
+            assert created is not None  # noqa: S101 (INSERT ... RETURNING returns its row)
+            conversation_id = int(created[0])
+            history: list[HistoryMessage] = []
+        else:
+            history = await _history(db, conversation_id, window)
+        message = {"role": "user", "content": request.message, "tool_calls": None, "memo": None}
+        await db.run(
+            _ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **message}
+        )
+    return conversation_id, history
+
+
 async def chat_turn(
-    session: AsyncSession,
+    db: Db,
     assistant: Assistant,
     user_id: str,
     request: ChatRequest,
@@ -110,49 +140,15 @@ async def chat_turn(
     rate_limit: int,
     history_window: int,
 ) -> ChatResponse:
-    # A turn is the hot path of the assistant, so rows are written with plain INSERT and
-    # UPDATE statements (no ORM unit of work) and history is read as columns, not objects.
-    conversation_id = request.conversation_id
-    if conversation_id is not None:
-        owned = await session.exec(
-            select(Conversation.id).where(
-                Conversation.id == conversation_id, Conversation.user_id == user_id
-            )
-        )
-        if owned.first() is None:
-            raise ConversationNotFoundError(conversation_id)
+    # Three short transactions on one connection: the user's message, each tool's own change
+    # (tools commit their work), the reply with the conversation's new time.
     try:
-        await _take_rate_slot(session, user_id, rate_limit)
+        conversation_id, history = await _start(db, user_id, request, rate_limit, history_window)
     except ChatRateLimitedError:
         record_chat_turn(assistant.name, "rate_limited")
         raise
 
-    now = utcnow()
-    if conversation_id is None:
-        created = await session.exec(
-            insert(Conversation)
-            .values(
-                user_id=user_id, title=_title_from(request.message), created_at=now, updated_at=now
-            )
-            .returning(col(Conversation.id))
-        )
-        conversation_id = int(created.scalar_one())
-        history: list[HistoryMessage] = []
-    else:
-        history = await _history(session, conversation_id, history_window)
-    # The user's message is stored before the assistant runs: a failure later loses nothing.
-    await session.exec(
-        insert(Message).values(
-            user_id=user_id,
-            conversation_id=conversation_id,
-            role="user",
-            content=request.message,
-            created_at=now,
-        )
-    )
-    await session.commit()
-
-    turn = Turn(user_id, request.message, history, ToolRunner(session, user_id))
+    turn = Turn(user_id, request.message, history, ToolRunner(db, user_id))
     started = time.perf_counter()
     try:
         reply = await assistant.reply(turn)
@@ -162,35 +158,29 @@ async def chat_turn(
         turn.memo.clear()
         turn.failure = "failed"
     record_chat_turn(assistant.name, turn.failure or "ok")
-    # Tools commit their own work; whatever an assistant left behind (a failed statement, say)
-    # must not leak into storing the reply.
-    await session.rollback()
     calls: list[dict[str, Any]] = [call.as_dict() for call in turn.tools.calls]
-    logger.info(
+    log_info(
+        logger,
         "chat turn",
-        extra={
+        {
             "assistant": assistant.name,
             "tools": [c["name"] for c in calls],
             "assistant_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
 
-    now = utcnow()
-    await session.exec(
-        insert(Message).values(
-            user_id=user_id,
-            conversation_id=conversation_id,
-            role="assistant",
-            content=reply,
-            tool_calls=calls or None,
-            memo=turn.memo or None,
-            created_at=now,
+    now = db.param_time(utcnow())
+    reply_row = {
+        "role": "assistant",
+        "content": reply,
+        "tool_calls": db.param_json(calls) if calls else None,
+        "memo": db.param_json(turn.memo) if turn.memo else None,
+    }
+    async with db.transaction():
+        await db.run(
+            _ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **reply_row}
         )
-    )
-    await session.exec(
-        update(Conversation).where(col(Conversation.id) == conversation_id).values(updated_at=now)
-    )
-    await session.commit()
+        await db.run(_TOUCH, {"id": conversation_id, "now": now})
     return ChatResponse(
         conversation_id=conversation_id,
         response=reply,

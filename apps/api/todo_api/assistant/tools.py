@@ -18,7 +18,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 from pydantic import Field as SchemaField
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from todo_api.core.metrics import record_tool_call
 from todo_api.core.sql import DatabaseUnavailableError, Db
@@ -152,43 +151,41 @@ def _invalid(exc: ValidationError) -> dict[str, Any]:
 
 
 async def add_task(
-    session: AsyncSession, user_id: str, title: str, description: str | None = None
+    db: Db, user_id: str, title: str, description: str | None = None
 ) -> dict[str, Any]:
     try:
         data = TaskCreate.model_validate({"title": title, "description": description})
     except ValidationError as exc:
         return _invalid(exc)
-    task = await crud.create_task(await Db.of_session(session), user_id, data)
+    task = await crud.create_task(db, user_id, data)
     return {"task_id": task.id, "status": "created", "title": task.title}
 
 
 async def list_tasks(
-    session: AsyncSession, user_id: str, status: crud.StatusFilter = "all"
+    db: Db, user_id: str, status: crud.StatusFilter = "all"
 ) -> list[dict[str, Any]]:
-    tasks = await crud.list_tasks(
-        await Db.of_session(session), user_id, status=status, limit=LIST_LIMIT
-    )
+    tasks = await crud.list_tasks(db, user_id, status=status, limit=LIST_LIMIT)
     return [{"id": t.id, "title": t.title, "completed": t.completed} for t in tasks]
 
 
-async def complete_task(session: AsyncSession, user_id: str, task_id: int) -> dict[str, Any]:
+async def complete_task(db: Db, user_id: str, task_id: int) -> dict[str, Any]:
     try:
-        task = await crud.set_completed(await Db.of_session(session), user_id, task_id, True)
+        task = await crud.set_completed(db, user_id, task_id, True)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task.id, "status": "completed", "title": task.title}
 
 
-async def delete_task(session: AsyncSession, user_id: str, task_id: int) -> dict[str, Any]:
+async def delete_task(db: Db, user_id: str, task_id: int) -> dict[str, Any]:
     try:
-        task = await crud.delete_task(await Db.of_session(session), user_id, task_id)
+        task = await crud.delete_task(db, user_id, task_id)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task_id, "status": "deleted", "title": task.title}
 
 
 async def update_task(
-    session: AsyncSession,
+    db: Db,
     user_id: str,
     task_id: int,
     title: str | None = None,
@@ -206,7 +203,7 @@ async def update_task(
     except ValidationError as exc:
         return _invalid(exc)
     try:
-        task = await crud.update_task(await Db.of_session(session), user_id, task_id, data)
+        task = await crud.update_task(db, user_id, task_id, data)
     except crud.TaskNotFoundError:
         return _not_found(task_id)
     return {"task_id": task.id, "status": "updated", "title": task.title}
@@ -221,9 +218,7 @@ _IMPLEMENTATIONS: dict[ToolName, Callable[..., Awaitable[ToolResult]]] = {
 }
 
 
-async def call_tool(
-    session: AsyncSession, user_id: str, name: str, arguments: Mapping[str, Any]
-) -> ToolResult:
+async def call_tool(db: Db, user_id: str, name: str, arguments: Mapping[str, Any]) -> ToolResult:
     """Validate `arguments` against the tool's schema and run it. Never raises for bad
     input: an unknown tool or invalid arguments come back as an error value."""
     spec = TOOL_SPECS.get(name)  # type: ignore[call-overload]
@@ -233,7 +228,7 @@ async def call_tool(
         args = spec.args.model_validate(dict(arguments))
     except ValidationError as exc:
         return _invalid(exc)
-    return await _IMPLEMENTATIONS[spec.name](session, user_id, **args.model_dump(exclude_none=True))
+    return await _IMPLEMENTATIONS[spec.name](db, user_id, **args.model_dump(exclude_none=True))
 
 
 @dataclass
@@ -254,7 +249,7 @@ class ToolRunner:
     """Runs tools for one user in one database session and records every call, in order.
     Assistants get one per chat turn; they cannot choose the user."""
 
-    session: AsyncSession
+    db: Db
     user_id: str
     calls: list[ToolCall] = field(default_factory=list)
 
@@ -262,12 +257,12 @@ class ToolRunner:
         arguments = dict(arguments or {})
         arguments.pop("user_id", None)  # the user comes from the request, never the caller
         try:
-            result = await call_tool(self.session, self.user_id, name, arguments)
+            result = await call_tool(self.db, self.user_id, name, arguments)
         except (SQLAlchemyError, DatabaseUnavailableError):
             # A value like any other failure, so the assistant can say so; the session is
             # rolled back so that the turn can still store its reply (or fail cleanly).
             logger.exception("tool %s failed in the database", name)
-            await self.session.rollback()
+            await self.db.rollback()
             result = error("unavailable", "The task list could not be reached just now.")
         self.calls.append(ToolCall(name, {"user_id": self.user_id, **arguments}, result))
         count_call(name, result)

@@ -9,6 +9,7 @@ read); inside one (`Db.of_session`) they join it and `commit()` commits it.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Mapping
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,9 +55,48 @@ class Db:
             raise DatabaseUnavailableError(str(exc)) from exc
         return rows
 
+    async def run(self, sql: str, params: Mapping[str, Any]) -> None:
+        """A statement that returns no rows."""
+        try:
+            await self._driver.execute(*self._statement(sql, params))
+        except _DRIVER_UNAVAILABLE as exc:
+            raise DatabaseUnavailableError(str(exc)) from exc
+
     async def one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
         rows = await self.all(sql, params)
         return rows[0] if rows else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Statements that stand or fall together (inside a session: its transaction)."""
+        if self._session is not None:
+            yield
+            await self._session.commit()
+        elif self.sqlite:
+            try:
+                yield
+            except BaseException:
+                await self._driver.rollback()
+                raise
+            await self._driver.commit()
+        else:
+            async with self._driver.transaction():
+                yield
+
+    async def rollback(self) -> None:
+        """Undo what a failed statement left open (outside a transaction, nothing is)."""
+        if self._session is not None:
+            await self._session.rollback()
+        elif self.sqlite:
+            await self._driver.rollback()
+
+    def param_json(self, value: Any) -> Any:
+        """A value for a JSON column."""
+        return json.dumps(value) if self.sqlite else Json(value)
+
+    def json_value(self, stored: Any) -> Any:
+        """A JSON column's value (SQLite hands back its text)."""
+        return json.loads(stored) if isinstance(stored, str) else stored
 
     async def commit(self) -> None:
         """Make a write durable: the session's transaction, or SQLite's implicit one

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
-from todo_api.api.deps import CurrentUser, SessionDep, SettingsDep
+from todo_api.api.deps import CurrentUser, DbDep, SessionDep, SettingsDep
 from todo_api.api.errors import AUTH_RESPONSES, ErrorResponse
 from todo_api.assistant import chat as service
 from todo_api.assistant.protocol import Assistant
@@ -42,7 +42,7 @@ def _not_found(exc: ConversationNotFoundError) -> HTTPException:
 )
 async def chat(
     user_id: CurrentUser,
-    session: SessionDep,
+    db: DbDep,
     settings: SettingsDep,
     request: Request,
     body: ChatRequest,
@@ -50,7 +50,7 @@ async def chat(
     assistant: Assistant = request.app.state.assistant
     try:
         return await service.chat_turn(
-            session,
+            db,
             assistant,
             user_id,
             body,
