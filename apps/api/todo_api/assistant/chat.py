@@ -104,31 +104,39 @@ async def _history(db: Db, conversation_id: int, window: int) -> list[HistoryMes
 async def _start(
     db: Db, user_id: str, request: ChatRequest, rate_limit: int, window: int
 ) -> tuple[int, list[HistoryMessage]]:
-    """The turn's first transaction: the conversation (found or begun), the rate slot and
-    the user's message, committed before the assistant runs, so a failure later loses
-    nothing. Returns the conversation's id and its history before this message."""
+    """The conversation (found or begun), the rate slot and the user's message, committed
+    before the assistant runs, so a failure later loses nothing. Returns the conversation's
+    id and its history before this message."""
     conversation_id = request.conversation_id
-    now = db.param_time(utcnow())
-    async with db.transaction():
-        owned = {"id": conversation_id, "user_id": user_id}
-        if conversation_id is not None and await db.one(_OWNED, owned) is None:
+    if conversation_id is not None:
+        if await db.one(_OWNED, {"id": conversation_id, "user_id": user_id}) is None:
             raise ConversationNotFoundError(conversation_id)
-        await _take_rate_slot(db, user_id, rate_limit)
-        if conversation_id is None:
-            title = _title_from(request.message)
-            created = await db.one(
-                _NEW_CONVERSATION, {"user_id": user_id, "title": title, "now": now}
-            )
-            assert created is not None  # noqa: S101 (INSERT ... RETURNING returns its row)
-            conversation_id = int(created[0])
-            history: list[HistoryMessage] = []
-        else:
-            history = await _history(db, conversation_id, window)
-        message = {"role": "user", "content": request.message, "tool_calls": None, "memo": None}
-        await db.run(
-            _ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **message}
-        )
+        history = await _history(db, conversation_id, window)
+    else:
+        history = []
+    # A transaction only when more than the message is written (BEGIN and COMMIT are two
+    # round trips of a turn's few): a new conversation, or the rate limit's event.
+    if conversation_id is None or rate_limit > 0:
+        async with db.transaction():
+            await _take_rate_slot(db, user_id, rate_limit)
+            conversation_id = await _store_message(db, user_id, conversation_id, request.message)
+    else:
+        await _store_message(db, user_id, conversation_id, request.message)
+        await db.commit()
     return conversation_id, history
+
+
+async def _store_message(db: Db, user_id: str, conversation_id: int | None, text: str) -> int:
+    """The user's message, in a new conversation when `conversation_id` is None."""
+    now = db.param_time(utcnow())
+    if conversation_id is None:
+        title = _title_from(text)
+        created = await db.one(_NEW_CONVERSATION, {"user_id": user_id, "title": title, "now": now})
+        assert created is not None  # noqa: S101 (INSERT ... RETURNING returns its row)
+        conversation_id = int(created[0])
+    message = {"role": "user", "content": text, "tool_calls": None, "memo": None}
+    await db.run(_ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **message})
+    return conversation_id
 
 
 async def chat_turn(
@@ -140,8 +148,8 @@ async def chat_turn(
     rate_limit: int,
     history_window: int,
 ) -> ChatResponse:
-    # Three short transactions on one connection: the user's message, each tool's own change
-    # (tools commit their work), the reply with the conversation's new time.
+    # On one connection: the user's message, each tool's own change (tools commit their
+    # work), the reply.
     try:
         conversation_id, history = await _start(db, user_id, request, rate_limit, history_window)
     except ChatRateLimitedError:
@@ -176,11 +184,11 @@ async def chat_turn(
         "tool_calls": db.param_json(calls) if calls else None,
         "memo": db.param_json(turn.memo) if turn.memo else None,
     }
-    async with db.transaction():
-        await db.run(
-            _ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **reply_row}
-        )
-        await db.run(_TOUCH, {"id": conversation_id, "now": now})
+    # The reply row holds its tool calls and memo; the conversation's time only orders the
+    # list of conversations, so the two statements need no transaction around them.
+    await db.run(_ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **reply_row})
+    await db.run(_TOUCH, {"id": conversation_id, "now": now})
+    await db.commit()
     return ChatResponse(
         conversation_id=conversation_id,
         response=reply,
