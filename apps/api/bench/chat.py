@@ -48,11 +48,12 @@ def main() -> None:
             for connections in args.connections
         ]
         postgres = stack.postgres_version
+        rss = stack.api.worker_rss_mib()
         log = stack.api.log.read_text().splitlines()
         turns = [json.loads(line) for line in log if line.startswith("{") and '"chat turn"' in line]
         assistant_ms = sorted(t["assistant_ms"] for t in turns if t.get("msg") == "chat turn")
 
-    report = render(runs, args, postgres, assistant_ms)
+    report = render(runs, args, postgres, assistant_ms, rss)
     print(report)
     if not args.no_write:
         write_report(report, "chat-bench", "Chat (`nx run api:bench-chat`)")
@@ -64,6 +65,7 @@ def render(
     args: argparse.Namespace,
     postgres: str,
     assistant_ms: list[float],
+    rss: list[float],
 ) -> str:
     def q(p: float) -> float:
         return (
@@ -96,6 +98,10 @@ def render(
         f"`chat turn` log lines, all {len(assistant_ms)} turns of the runs, so queueing included): p50 {q(0.5)} ms, p95 {q(0.95)} ms, "
         f"p99 {q(0.99)} ms. The 1-connection run is the uncontended baseline; the others "
         "add queueing on the shared cores.",
+        "",
+        "Memory (RSS of each API worker after the runs): "
+        + " / ".join(f"{v:.0f}" for v in rss)
+        + " MiB.",
     ]
     lines += ["", "| run | message kind | count | p50 ms | p95 ms | p99 ms | errors |"]
     lines.append("|---|---|---:|---:|---:|---:|---:|")
