@@ -51,14 +51,18 @@ _PRUNE_EVENTS = (
 )
 _COUNT_EVENTS = "SELECT count(*), min(created_at) FROM chat_rate_event WHERE user_id = %(user_id)s"
 _ADD_EVENT = "INSERT INTO chat_rate_event (user_id, created_at) VALUES (%(user_id)s, %(now)s)"
-_OWNED = "SELECT id FROM conversation WHERE id = %(id)s AND user_id = %(user_id)s"
 _NEW_CONVERSATION = (
     "INSERT INTO conversation (user_id, title, created_at, updated_at)"
     " VALUES (%(user_id)s, %(title)s, %(now)s, %(now)s) RETURNING id"
 )
+# The conversation, if it is the user's (no row when it is not), with its newest `window`
+# messages (one row of NULLs when it has none): ownership and history in one round trip.
 _HISTORY = (
-    "SELECT role, content, tool_calls, memo FROM message WHERE conversation_id = %(id)s"
-    " ORDER BY id DESC LIMIT %(window)s"
+    "SELECT m.role, m.content, m.tool_calls, m.memo FROM conversation c LEFT JOIN"
+    " (SELECT id, conversation_id, role, content, tool_calls, memo FROM message"
+    "  WHERE conversation_id = %(id)s ORDER BY id DESC LIMIT %(window)s) m"
+    " ON m.conversation_id = c.id"
+    " WHERE c.id = %(id)s AND c.user_id = %(user_id)s ORDER BY m.id DESC"
 )
 _ADD_MESSAGE = (
     "INSERT INTO message (user_id, conversation_id, role, content, tool_calls, memo, created_at)"
@@ -86,10 +90,12 @@ async def _take_rate_slot(db: Db, user_id: str, limit: int) -> None:
     await db.run(_ADD_EVENT, {"user_id": user_id, "now": db.param_time(now)})
 
 
-async def _history(db: Db, conversation_id: int, window: int) -> list[HistoryMessage]:
-    if window == 0:
-        return []
-    rows = await db.all(_HISTORY, {"id": conversation_id, "window": window})
+async def _history(db: Db, user_id: str, conversation_id: int, window: int) -> list[HistoryMessage]:
+    """The newest `window` messages of the user's conversation, oldest first; or
+    ConversationNotFoundError."""
+    rows = await db.all(_HISTORY, {"id": conversation_id, "user_id": user_id, "window": window})
+    if not rows:
+        raise ConversationNotFoundError(conversation_id)
     return [
         HistoryMessage(
             role="assistant" if role == "assistant" else "user",
@@ -98,6 +104,7 @@ async def _history(db: Db, conversation_id: int, window: int) -> list[HistoryMes
             memo=db.json_value(memo),
         )
         for role, content, tool_calls, memo in reversed(rows)
+        if role is not None
     ]
 
 
@@ -108,12 +115,9 @@ async def _start(
     before the assistant runs, so a failure later loses nothing. Returns the conversation's
     id and its history before this message."""
     conversation_id = request.conversation_id
-    if conversation_id is not None:
-        if await db.one(_OWNED, {"id": conversation_id, "user_id": user_id}) is None:
-            raise ConversationNotFoundError(conversation_id)
-        history = await _history(db, conversation_id, window)
-    else:
-        history = []
+    history = (
+        [] if conversation_id is None else await _history(db, user_id, conversation_id, window)
+    )
     # A transaction only when more than the message is written (BEGIN and COMMIT are two
     # round trips of a turn's few): a new conversation, or the rate limit's event.
     if conversation_id is None or rate_limit > 0:
