@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ class Stack:
     postgres_pid: int
     tmp: Path
     floor: Server | None = None
-    plans: int = field(default=0)
+    plans: int = 0
 
     @property
     def base_url(self) -> str:

@@ -246,7 +246,7 @@ class ToolCall:
 
 @dataclass
 class ToolRunner:
-    """Runs tools for one user in one database session and records every call, in order.
+    """Runs tools for one user on one database connection and records every call, in order.
     Assistants get one per chat turn; they cannot choose the user."""
 
     db: Db
@@ -259,8 +259,8 @@ class ToolRunner:
         try:
             result = await call_tool(self.db, self.user_id, name, arguments)
         except (SQLAlchemyError, DatabaseUnavailableError):
-            # A value like any other failure, so the assistant can say so; the session is
-            # rolled back so that the turn can still store its reply (or fail cleanly).
+            # A value like any other failure, so the assistant can say so; what the failed
+            # statement left open is rolled back, so the turn can still store its reply.
             logger.exception("tool %s failed in the database", name)
             await self.db.rollback()
             result = error("unavailable", "The task list could not be reached just now.")

@@ -3,8 +3,8 @@ taken from the engine's pool: the task paths run here instead of in ORM sessions
 several times the CPU per statement (docs/benchmarks.md). Statements are written once, in
 psycopg's `%(name)s` style; SQLite gets them as `:name`.
 
-Outside a session each statement is its own transaction (no BEGIN, no ROLLBACK after a
-read); inside one (`Db.of_session`) they join it and `commit()` commits it.
+Each statement is its own transaction (no BEGIN, no ROLLBACK after a read) unless run
+inside `Db.transaction()`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import psycopg
 from psycopg.types.json import Json
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 Row = tuple[Any, ...]
 _DRIVER_UNAVAILABLE = (psycopg.OperationalError, sqlite3.OperationalError)
@@ -35,30 +34,23 @@ class DatabaseUnavailableError(Exception):
 class Db:
     """One connection's driver, for the statements of one request or tool call."""
 
-    def __init__(self, driver: Any, sqlite: bool, session: AsyncSession | None = None) -> None:
+    def __init__(self, driver: Any, sqlite: bool) -> None:
         self._driver = driver
         self.sqlite = sqlite
-        self._session = session
-
-    @classmethod
-    async def of_session(cls, session: AsyncSession) -> Db:
-        """The session's own connection: statements join its transaction."""
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        return cls(raw.driver_connection, connection.dialect.name == "sqlite", session)
 
     async def all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
-        try:
-            cursor = await self._driver.execute(*self._statement(sql, params))
-            rows: list[Row] = list(await cursor.fetchall())
-        except _DRIVER_UNAVAILABLE as exc:
-            raise DatabaseUnavailableError(str(exc)) from exc
-        return rows
+        return await self._execute(sql, params, fetch=True)
 
     async def run(self, sql: str, params: Mapping[str, Any]) -> None:
         """A statement that returns no rows."""
+        await self._execute(sql, params, fetch=False)
+
+    async def _execute(self, sql: str, params: Mapping[str, Any], fetch: bool) -> list[Row]:
+        if self.sqlite:
+            sql = _sqlite_form(sql)
         try:
-            await self._driver.execute(*self._statement(sql, params))
+            cursor = await self._driver.execute(sql, params)
+            return list(await cursor.fetchall()) if fetch else []
         except _DRIVER_UNAVAILABLE as exc:
             raise DatabaseUnavailableError(str(exc)) from exc
 
@@ -68,11 +60,8 @@ class Db:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """Statements that stand or fall together (inside a session: its transaction)."""
-        if self._session is not None:
-            yield
-            await self._session.commit()
-        elif self.sqlite:
+        """Statements that stand or fall together."""
+        if self.sqlite:
             try:
                 yield
             except BaseException:
@@ -84,10 +73,9 @@ class Db:
                 yield
 
     async def rollback(self) -> None:
-        """Undo what a failed statement left open (outside a transaction, nothing is)."""
-        if self._session is not None:
-            await self._session.rollback()
-        elif self.sqlite:
+        """Undo what a failed statement left open (SQLite's implicit transaction; psycopg
+        outside a transaction has nothing open)."""
+        if self.sqlite:
             await self._driver.rollback()
 
     def param_json(self, value: Any) -> Any:
@@ -99,11 +87,8 @@ class Db:
         return json.loads(stored) if isinstance(stored, str) else stored
 
     async def commit(self) -> None:
-        """Make a write durable: the session's transaction, or SQLite's implicit one
-        (psycopg outside a session is in autocommit already)."""
-        if self._session is not None:
-            await self._session.commit()
-        elif self.sqlite:
+        """Make a write durable: SQLite's implicit transaction (psycopg is in autocommit)."""
+        if self.sqlite:
             await self._driver.commit()
 
     def param_time(self, value: datetime) -> Any:
@@ -111,9 +96,6 @@ class Db:
         if self.sqlite:
             return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return value
-
-    def _statement(self, sql: str, params: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
-        return (_sqlite_form(sql) if self.sqlite else sql), params
 
 
 _SQLITE_FORMS: dict[str, str] = {}
