@@ -96,8 +96,13 @@ async def list_tasks(
     limit: int = 100,
     offset: int = 0,
 ) -> list[TaskRow]:
-    params: dict[str, Any] = {"user_id": user_id, "limit": limit, "offset": offset}
-    params |= {"true": True, "false": False}
+    params: dict[str, Any] = {
+        "user_id": user_id,
+        "limit": limit,
+        "offset": offset,
+        "true": True,
+        "false": False,
+    }
     if search:
         params["pattern"] = f"%{search.translate(_LIKE_ESCAPES)}%"
     rows = await db.all(_LIST_SQL[(status, bool(search), sort, order)], params)
@@ -133,12 +138,16 @@ async def get_task(db: Db, user_id: str, task_id: int) -> TaskRow:
 
 
 async def create_task(db: Db, user_id: str, data: TaskCreate) -> TaskRow:
-    params: dict[str, Any] = {"user_id": user_id, "title": data.title}
-    params |= {"description": data.description}
-    params |= {"false": False, "now": db.param_time(utcnow())}
-    row = await db.one(_INSERT, params)
+    params: dict[str, Any] = {
+        "user_id": user_id,
+        "title": data.title,
+        "description": data.description,
+        "false": False,
+        "now": db.param_time(utcnow()),
+    }
+    [row] = await db.all(_INSERT, params)  # INSERT ... RETURNING: exactly its row
     await db.commit()
-    return _found(row, 0)
+    return TaskRow.of(row)
 
 
 async def update_task(db: Db, user_id: str, task_id: int, data: TaskUpdate) -> TaskRow:
