@@ -170,28 +170,6 @@ export { labelsMatch, type LabelSelector } from '@todo/kube';
 export const podsSelectedBy = (objects: readonly K8sObject[], selector: LabelSelector | undefined): PodTemplate[] =>
   podSpecs(objects).filter((p) => labelsMatch(selector, p.metadata.labels));
 
-// ---------------------------------------------------------------- quantities
-
-/** CPU in millicores ("100m", "0.5", "1"). */
-export function cpuMillis(q: string | number): number {
-  const s = String(q);
-  if (s.endsWith('m')) return Number(s.slice(0, -1));
-  const n = Number(s);
-  if (Number.isNaN(n)) throw new Error(`not a CPU quantity: ${s}`);
-  return n * 1000;
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
-};
-/** Memory in bytes ("160Mi", "1Gi", "500M", "1048576"). */
-export function memoryBytes(q: string | number): number {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
-  const unit = m ? MEMORY_UNITS[m[2]!] : undefined;
-  if (!m || unit === undefined) throw new Error(`not a memory quantity: ${q}`);
-  return Number(m[1]) * unit;
-}
-
 // ---------------------------------------------------------------- environment
 
 export interface ResolvedEnvVar {

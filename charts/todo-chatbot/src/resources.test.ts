@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chartDir } from './workspace';
-import { containers, cpuMillis, id, isHook, memoryBytes, ofKind, podSpecs, render, renderMatrix, spec, type K8sObject, type PodTemplate, type Rendered } from './render';
+import { cpuMillis, memoryBytes } from '@todo/kube';
+import { containers, id, isHook, ofKind, podSpecs, render, renderMatrix, spec, type K8sObject, type PodTemplate, type Rendered } from './render';
 
 const BUDGET = { cpuMillis: 1000, memoryBytes: 1.5 * 1024 ** 3 };
 

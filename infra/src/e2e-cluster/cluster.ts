@@ -1,7 +1,7 @@
 // The release under test, read live: its pods per component, Deployments, the Secret, and
 // the web's address on the node. One kubectl (pinned, the hermetic kubeconfig) for all.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kubectl, type KubeList, type Pod, releaseSelector } from '@todo/kube';
+import { INSTANCE_LABEL, type Kubectl, type KubeList, memoryBytes, type Pod, type PodMetrics, releaseSelector } from '@todo/kube';
 import { layout } from '../hermetic/layout';
 import { adminKubectl } from '../hermetic/node';
 import { readRecord } from '../hermetic/record';
@@ -83,6 +83,29 @@ export class Release {
   async allReady(component: Component, min = 1): Promise<boolean> {
     const pods = (await this.pods(component)).filter((p) => p.phase !== 'Succeeded');
     return pods.length >= min && pods.every((p) => p.ready && !p.deleting);
+  }
+
+  /** The largest working set of one pod of each component now (metrics-server), in MiB. */
+  async memoryMiB(): Promise<Partial<Record<Component, number>>> {
+    const list = await this.json<KubeList<PodMetrics>>(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${this.namespace}/pods`]);
+    const peak: Partial<Record<Component, number>> = {};
+    for (const pod of list.items) {
+      const component = pod.metadata.labels?.['app.kubernetes.io/component'] as Component | undefined;
+      if (!component || pod.metadata.labels?.[INSTANCE_LABEL] !== this.name) continue;
+      const mib = pod.containers.reduce((sum, c) => sum + memoryBytes(c.usage.memory ?? '0') / 2 ** 20, 0);
+      peak[component] = Math.max(peak[component] ?? 0, mib);
+    }
+    return peak;
+  }
+
+  /** `pod/container` of every container of the release the kernel killed for memory. */
+  async oomKilled(): Promise<string[]> {
+    const list = await this.json<KubeList<Pod>>(['get', 'pods', '-l', releaseSelector(this.name), '-o', 'json']);
+    return list.items.flatMap((pod) =>
+      (pod.status.containerStatuses ?? [])
+        .filter((c) => [c.state, c.lastState].some((s) => s?.terminated?.reason === 'OOMKilled'))
+        .map((c) => `${pod.metadata.name}/${c.name}`),
+    );
   }
 
   /** The release's Secret, decoded. */

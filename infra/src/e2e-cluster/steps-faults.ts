@@ -1,6 +1,7 @@
 // Steps 7–9: pods deleted under load, autoscaling on real CPU figures, and DNS by
 // Service name from inside a pod.
 import type { HorizontalPodAutoscaler } from '@todo/kube';
+import type { Component } from './cluster';
 import { expect, seconds, type Step } from './step';
 import { listTasks, traffic, underTraffic } from './traffic';
 
@@ -74,8 +75,14 @@ export const autoscaling: Step = {
     const began = Date.now();
     const load = traffic(r.webUrl, ctx.user!, stop, 16);
     let peak = min;
+    // Memory under the heaviest load of the run, for the chart's requests and limits.
+    const memory: Partial<Record<Component, number>> = {};
+    const sampleMemory = async () => {
+      for (const [c, mib] of Object.entries(await r.memoryMiB().catch(() => ({})))) memory[c as Component] = Math.max(memory[c as Component] ?? 0, mib);
+    };
     try {
       await r.until(`the api scaled above its minimum of ${min}`, async () => {
+        await sampleMemory();
         peak = Math.max(peak, (await hpa()).status?.desiredReplicas ?? 0);
         return peak > min && (await r.pods('api')).filter((p) => p.ready && !p.deleting).length > min;
       }, 300_000, 2000);
@@ -84,12 +91,16 @@ export const autoscaling: Step = {
     }
     const upMs = Date.now() - began;
     const result = await load;
+    const oom = await r.oomKilled();
+    expect(oom.length === 0, `killed for memory under the load (raise the limit): ${oom.join(', ')}`);
     const downBegan = Date.now();
     await r.until(`the api back to ${min} replicas after the load`, async () => (await hpa()).status?.currentReplicas === min && (await r.pods('api')).length === min, 420_000, 5000);
     const downMs = Date.now() - downBegan;
     ctx.figures['HPA: load start → scaled up'] = upMs;
     ctx.figures['HPA: load end → back to minimum'] = downMs;
-    return `CPU read by metrics-server; ${min} → ${peak} replicas (and Ready) ${seconds(upMs)} into the load (${result.requests} requests, ${result.failed} failed), back to ${min} ${seconds(downMs)} after it`;
+    const mib = (Object.keys(memory) as Component[]).sort().map((c) => `${c} ${memory[c]!.toFixed(0)}`).join(', ');
+    ctx.figures['peak working set of one pod under load, MiB'] = mib;
+    return `CPU read by metrics-server; ${min} → ${peak} replicas (and Ready) ${seconds(upMs)} into the load (${result.requests} requests, ${result.failed} failed), back to ${min} ${seconds(downMs)} after it; no container killed for memory; peak working set per pod ${mib} MiB`;
   },
 };
 

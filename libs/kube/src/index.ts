@@ -34,6 +34,7 @@ export {
 export { readTarEntry, readZipEntry } from './archive';
 export type { ClusterOptions, SetValue, ValuesOptions, WaitStrategy } from './flags';
 export { parseManifests } from './manifests';
+export { cpuMillis, memoryBytes } from './quantity';
 export type {
   ApiService,
   Condition,
@@ -62,6 +63,7 @@ export type {
   ObjectMeta,
   PersistentVolumeClaim,
   Pod,
+  PodMetrics,
   PodSpec,
   PodTemplateSpec,
   Probe,

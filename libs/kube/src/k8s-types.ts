@@ -294,3 +294,9 @@ export interface ApiService extends KubeObject {
   kind: 'APIService';
   status?: { conditions?: Condition[] };
 }
+
+/** A metrics.k8s.io/v1beta1 PodMetrics (metrics-server): usage per container, e.g. memory `52340Ki`. */
+export interface PodMetrics extends KubeObject {
+  kind: 'PodMetrics';
+  containers: { name: string; usage: { cpu?: string; memory?: string } }[];
+}
