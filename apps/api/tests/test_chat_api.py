@@ -263,6 +263,35 @@ def test_rate_limit_is_429_with_retry_after(
     assert len(assistant.turns) == 4
 
 
+@pytest.mark.parametrize("rate_limit", [0, 2])
+def test_a_turn_in_a_found_conversation_with_and_without_the_rate_limit(
+    settings: Settings, assistant: ScriptedAssistant, rate_limit: int
+) -> None:
+    """With the limit off, PostgreSQL reads the history and adds the message in one
+    statement; with it on, in the slot's transaction. Either way the history holds only the
+    messages before this one, and a turn in someone else's conversation stores nothing and
+    takes no slot."""
+    limited = settings.model_copy(update={"chat_rate_limit": rate_limit})
+    owner, intruder = new_user(), new_user()
+    with TestClient(create_app(limited, assistant=assistant)) as client:
+        cid = _chat(client, owner, "one")["conversation_id"]
+        _chat(client, owner, "two", conversation_id=cid)
+        assert [m.content for m in assistant.turns[-1].history] == ["one", "You said: one"]
+        for _ in range(3):
+            refused = client.post(
+                f"/api/{intruder}/chat",
+                json={"message": "hi", "conversation_id": cid},
+                headers=auth(intruder),
+            )
+            assert refused.status_code == 404
+        # The intruder's refused turns took none of their slots.
+        _chat(client, intruder, "my own")
+        messages = client.get(
+            f"/api/{owner}/conversations/{cid}/messages", headers=auth(owner)
+        ).json()
+    assert [m["content"] for m in messages] == ["one", "You said: one", "two", "You said: two"]
+
+
 def test_delete_conversation(chat_client: TestClient) -> None:
     user = new_user()
     cid = _chat(chat_client, user, "add x")["conversation_id"]

@@ -19,7 +19,7 @@ from todo_api.assistant.protocol import Assistant, HistoryMessage, Turn, with_pr
 from todo_api.assistant.tools import ToolRunner
 from todo_api.core.logging import log_info
 from todo_api.core.metrics import record_chat_turn
-from todo_api.core.sql import Db, as_datetime
+from todo_api.core.sql import Db, Row, as_datetime
 from todo_api.core.text import shorten
 from todo_api.crud.conversations import ConversationNotFoundError
 from todo_api.models import (
@@ -55,13 +55,15 @@ _NEW_CONVERSATION = (
     "INSERT INTO conversation (user_id, title, created_at, updated_at)"
     " VALUES (%(user_id)s, %(title)s, %(now)s, %(now)s) RETURNING id"
 )
-# The conversation, if it is the user's (no row when it is not), with its newest `window`
-# messages (one row of NULLs when it has none): ownership and history in one round trip.
+# The user's conversation (no row when it is not theirs) with its newest `window` messages
+# (one row of NULLs when it has none): ownership and history in one round trip.
+_RECENT = (
+    "(SELECT id, conversation_id, role, content, tool_calls, memo FROM message"
+    " WHERE conversation_id = %(id)s ORDER BY id DESC LIMIT %(window)s)"
+)
 _HISTORY = (
-    "SELECT m.role, m.content, m.tool_calls, m.memo FROM conversation c LEFT JOIN"
-    " (SELECT id, conversation_id, role, content, tool_calls, memo FROM message"
-    "  WHERE conversation_id = %(id)s ORDER BY id DESC LIMIT %(window)s) m"
-    " ON m.conversation_id = c.id"
+    "SELECT m.role, m.content, m.tool_calls, m.memo FROM conversation c"  # noqa: S608 (constants)
+    f" LEFT JOIN {_RECENT} m ON m.conversation_id = c.id"
     " WHERE c.id = %(id)s AND c.user_id = %(user_id)s ORDER BY m.id DESC"
 )
 _ADD_MESSAGE = (
@@ -69,6 +71,19 @@ _ADD_MESSAGE = (
     " VALUES (%(user_id)s, %(id)s, %(role)s, %(content)s, %(tool_calls)s, %(memo)s, %(now)s)"
 )
 _TOUCH = "UPDATE conversation SET updated_at = %(now)s WHERE id = %(id)s"
+
+# PostgreSQL does two steps of a turn in one statement each (a WITH that writes); SQLite has
+# no such WITH and runs them one after the other. The history is read from the statement's
+# snapshot, so it never holds the message the same statement adds.
+_PG_HISTORY_THEN_ADD = (
+    "WITH c AS (SELECT id FROM conversation WHERE id = %(id)s AND user_id = %(user_id)s),"  # noqa: S608
+    " added AS (INSERT INTO message"
+    " (user_id, conversation_id, role, content, tool_calls, memo, created_at)"
+    " SELECT %(user_id)s, c.id, %(role)s, %(content)s, NULL, NULL, %(now)s FROM c)"
+    f" SELECT m.role, m.content, m.tool_calls, m.memo FROM c LEFT JOIN {_RECENT} m"
+    " ON m.conversation_id = c.id ORDER BY m.id DESC"
+)
+_PG_ADD_REPLY = f"WITH touched AS ({_TOUCH}) {_ADD_MESSAGE}"
 
 
 async def _take_rate_slot(db: Db, user_id: str, limit: int) -> None:
@@ -94,6 +109,11 @@ async def _history(db: Db, user_id: str, conversation_id: int, window: int) -> l
     """The newest `window` messages of the user's conversation, oldest first; or
     ConversationNotFoundError."""
     rows = await db.all(_HISTORY, {"id": conversation_id, "user_id": user_id, "window": window})
+    return _history_of(db, conversation_id, rows)
+
+
+def _history_of(db: Db, conversation_id: int, rows: list[Row]) -> list[HistoryMessage]:
+    """History messages, oldest first, from rows of _HISTORY's shape (none: not the user's)."""
     if not rows:
         raise ConversationNotFoundError(conversation_id)
     return [
@@ -115,6 +135,26 @@ async def _start(
     before the assistant runs, so a failure later loses nothing. Returns the conversation's
     id and its history before this message."""
     conversation_id = request.conversation_id
+    if conversation_id is not None and not db.sqlite:
+        # One statement reads the history and adds the message; with the rate limit, in the
+        # slot's transaction (a conversation not found rolls the slot back).
+        params = {
+            "id": conversation_id,
+            "user_id": user_id,
+            "window": window,
+            "role": "user",
+            "content": request.message,
+            "now": db.param_time(utcnow()),
+        }
+        if rate_limit <= 0:
+            return conversation_id, _history_of(
+                db, conversation_id, await db.all(_PG_HISTORY_THEN_ADD, params)
+            )
+        async with db.transaction():
+            await _take_rate_slot(db, user_id, rate_limit)
+            rows = await db.all(_PG_HISTORY_THEN_ADD, params)
+            return conversation_id, _history_of(db, conversation_id, rows)
+
     history = (
         [] if conversation_id is None else await _history(db, user_id, conversation_id, window)
     )
@@ -189,10 +229,14 @@ async def chat_turn(
         "memo": db.param_json(turn.memo) if turn.memo else None,
     }
     # The reply row holds its tool calls and memo; the conversation's time only orders the
-    # list of conversations, so the two statements need no transaction around them.
-    await db.run(_ADD_MESSAGE, {"user_id": user_id, "id": conversation_id, "now": now, **reply_row})
-    await db.run(_TOUCH, {"id": conversation_id, "now": now})
-    await db.commit()
+    # list of conversations, so on SQLite the two statements need no transaction around them.
+    params = {"user_id": user_id, "id": conversation_id, "now": now, **reply_row}
+    if db.sqlite:
+        await db.run(_ADD_MESSAGE, params)
+        await db.run(_TOUCH, params)
+        await db.commit()
+    else:
+        await db.run(_PG_ADD_REPLY, params)
     return ChatResponse(
         conversation_id=conversation_id,
         response=reply,
