@@ -51,6 +51,17 @@ _PRUNE_EVENTS = (
 )
 _COUNT_EVENTS = "SELECT count(*), min(created_at) FROM chat_rate_event WHERE user_id = %(user_id)s"
 _ADD_EVENT = "INSERT INTO chat_rate_event (user_id, created_at) VALUES (%(user_id)s, %(now)s)"
+# The three above as one statement on PostgreSQL: its parts share one snapshot, so the count
+# leaves out the pruned events itself, and the event is added only under the limit.
+_PG_TAKE_SLOT = (
+    "WITH pruned AS (DELETE FROM chat_rate_event"
+    " WHERE user_id = %(user_id)s AND created_at <= %(since)s),"
+    " recent AS (SELECT count(*) AS n, min(created_at) AS oldest FROM chat_rate_event"
+    " WHERE user_id = %(user_id)s AND created_at > %(since)s),"
+    " added AS (INSERT INTO chat_rate_event (user_id, created_at)"
+    " SELECT %(user_id)s, %(now)s FROM recent WHERE n < %(limit)s)"
+    " SELECT n, oldest FROM recent"
+)
 _NEW_CONVERSATION = (
     "INSERT INTO conversation (user_id, title, created_at, updated_at)"
     " VALUES (%(user_id)s, %(title)s, %(now)s, %(now)s) RETURNING id"
@@ -95,14 +106,19 @@ async def _take_rate_slot(db: Db, user_id: str, limit: int) -> None:
         return
     now = utcnow()
     since = now - RATE_WINDOW
-    await db.run(_PRUNE_EVENTS, {"user_id": user_id, "since": db.param_time(since)})
-    row = await db.one(_COUNT_EVENTS, {"user_id": user_id})
+    params = {"user_id": user_id, "since": db.param_time(since), "now": db.param_time(now)}
+    if db.sqlite:
+        await db.run(_PRUNE_EVENTS, params)
+        row = await db.one(_COUNT_EVENTS, params)
+    else:
+        row = await db.one(_PG_TAKE_SLOT, {**params, "limit": limit})
     count, oldest = row if row is not None else (0, None)
     if count >= limit:
         # A slot frees up when the oldest event leaves the window.
         waited = (as_datetime(oldest) - since).total_seconds()
         raise ChatRateLimitedError(max(1, math.ceil(waited)))
-    await db.run(_ADD_EVENT, {"user_id": user_id, "now": db.param_time(now)})
+    if db.sqlite:
+        await db.run(_ADD_EVENT, params)
 
 
 async def _history(db: Db, user_id: str, conversation_id: int, window: int) -> list[HistoryMessage]:
