@@ -286,10 +286,19 @@ def test_a_turn_in_a_found_conversation_with_and_without_the_rate_limit(
             assert refused.status_code == 404
         # The intruder's refused turns took none of their slots.
         _chat(client, intruder, "my own")
+        over = client.post(
+            f"/api/{owner}/chat",
+            json={"message": "three", "conversation_id": cid},
+            headers=auth(owner),
+        )
+        assert over.status_code == (429 if rate_limit else 200)
         messages = client.get(
             f"/api/{owner}/conversations/{cid}/messages", headers=auth(owner)
         ).json()
-    assert [m["content"] for m in messages] == ["one", "You said: one", "two", "You said: two"]
+    stored = ["one", "You said: one", "two", "You said: two"]
+    assert [m["content"] for m in messages] == stored + (
+        [] if rate_limit else ["three", "You said: three"]
+    )
 
 
 def test_delete_conversation(chat_client: TestClient) -> None:

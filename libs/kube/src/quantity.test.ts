@@ -19,5 +19,7 @@ describe('quantities', () => {
     expect(() => memoryBytes('12 MB')).toThrow('not a memory quantity: 12 MB');
     expect(() => cpuMillis('1 core')).toThrow('not a CPU quantity: 1 core');
     expect(() => cpuMillis('')).toThrow('not a CPU quantity');
+    expect(() => cpuMillis('m')).toThrow('not a CPU quantity: m');
+    expect(() => memoryBytes('1.2.3Mi')).toThrow('not a memory quantity: 1.2.3Mi');
   });
 });

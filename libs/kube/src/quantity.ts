@@ -3,10 +3,9 @@
 
 /** CPU in millicores ("100m", "0.5", "1"). */
 export function cpuMillis(q: string | number): number {
-  const s = String(q);
-  const n = s.endsWith('m') ? Number(s.slice(0, -1)) : Number(s) * 1000;
-  if (s === '' || Number.isNaN(n)) throw new Error(`not a CPU quantity: ${s}`);
-  return n;
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(String(q));
+  if (!m) throw new Error(`not a CPU quantity: ${q}`);
+  return Number(m[1]) * (m[2] ? 1 : 1000);
 }
 
 const MEMORY_UNITS: Record<string, number> = {
@@ -14,7 +13,7 @@ const MEMORY_UNITS: Record<string, number> = {
 };
 /** Memory in bytes ("160Mi", "52340Ki", "1Gi", "500M", "1048576"). */
 export function memoryBytes(q: string | number): number {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
+  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(String(q));
   const unit = m ? MEMORY_UNITS[m[2]!] : undefined;
   if (!m || unit === undefined) throw new Error(`not a memory quantity: ${q}`);
   return Number(m[1]) * unit;

@@ -66,12 +66,13 @@ _NEW_CONVERSATION = (
     "INSERT INTO conversation (user_id, title, created_at, updated_at)"
     " VALUES (%(user_id)s, %(title)s, %(now)s, %(now)s) RETURNING id"
 )
-# The user's conversation (no row when it is not theirs) with its newest `window` messages
-# (one row of NULLs when it has none): ownership and history in one round trip.
+# A conversation's newest `window` messages.
 _RECENT = (
     "(SELECT id, conversation_id, role, content, tool_calls, memo FROM message"
     " WHERE conversation_id = %(id)s ORDER BY id DESC LIMIT %(window)s)"
 )
+# The user's conversation (no row when it is not theirs) with its newest `window` messages
+# (one row of NULLs when it has none): ownership and history in one round trip.
 _HISTORY = (
     "SELECT m.role, m.content, m.tool_calls, m.memo FROM conversation c"  # noqa: S608 (constants)
     f" LEFT JOIN {_RECENT} m ON m.conversation_id = c.id"
@@ -153,7 +154,8 @@ async def _start(
     conversation_id = request.conversation_id
     if conversation_id is not None and not db.sqlite:
         # One statement reads the history and adds the message; with the rate limit, in the
-        # slot's transaction (a conversation not found rolls the slot back).
+        # slot's transaction (a conversation not found rolls the slot back). So here a user
+        # over the limit hears 429 before 404; SQLite's path below checks ownership first.
         params = {
             "id": conversation_id,
             "user_id": user_id,
